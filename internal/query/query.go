@@ -1,0 +1,216 @@
+// Package query runs user SQL on a named connection: it checks the text,
+// resolves the row, byte and time limits, runs the statement and writes
+// every call to the query log.
+package query
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/iopsdata/iopsdata/internal/conns"
+	"github.com/iopsdata/iopsdata/internal/source"
+	"github.com/iopsdata/iopsdata/internal/sqlparse"
+	"github.com/iopsdata/iopsdata/store"
+)
+
+// Limits are the server-wide defaults and maxima.
+type Limits struct {
+	DefaultRows    int           // rows per call when the caller does not say
+	MaxRows        int           // the most a caller may ask for
+	DefaultBytes   int           // JSON bytes of rows per call
+	MaxBytes       int           // the most a caller may ask for
+	DefaultTimeout time.Duration // per statement
+	MaxTimeout     time.Duration // the most a caller may ask for
+	MaxSQLBytes    int           // longest SQL text accepted
+}
+
+// DefaultLimits are used for zero fields.
+var DefaultLimits = Limits{
+	DefaultRows:    200,
+	MaxRows:        10000,
+	DefaultBytes:   64 << 10,
+	MaxBytes:       16 << 20,
+	DefaultTimeout: 30 * time.Second,
+	MaxTimeout:     10 * time.Minute,
+	MaxSQLBytes:    1 << 20,
+}
+
+// Verdicts written to the query log.
+const (
+	VerdictOK       = "ok"
+	VerdictError    = "error"
+	VerdictRefused  = "refused"
+	VerdictTimeout  = "timeout"
+	VerdictCanceled = "canceled"
+)
+
+// ErrRefused wraps SQL refused before it reached the database.
+var ErrRefused = errors.New("refused")
+
+// Runner executes SQL. Safe for concurrent use.
+type Runner struct {
+	conns  *conns.Manager
+	store  *store.Store
+	limits Limits
+	log    *slog.Logger
+}
+
+// New returns a Runner; zero fields of limits take DefaultLimits.
+func New(cm *conns.Manager, st *store.Store, limits Limits, log *slog.Logger) *Runner {
+	d := DefaultLimits
+	fill := func(v *int, def int) {
+		if *v <= 0 {
+			*v = def
+		}
+	}
+	fill(&limits.DefaultRows, d.DefaultRows)
+	fill(&limits.MaxRows, d.MaxRows)
+	fill(&limits.DefaultBytes, d.DefaultBytes)
+	fill(&limits.MaxBytes, d.MaxBytes)
+	fill(&limits.MaxSQLBytes, d.MaxSQLBytes)
+	if limits.DefaultTimeout <= 0 {
+		limits.DefaultTimeout = d.DefaultTimeout
+	}
+	if limits.MaxTimeout <= 0 {
+		limits.MaxTimeout = d.MaxTimeout
+	}
+	limits.DefaultRows = min(limits.DefaultRows, limits.MaxRows)
+	limits.DefaultBytes = min(limits.DefaultBytes, limits.MaxBytes)
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	return &Runner{conns: cm, store: st, limits: limits, log: log}
+}
+
+// Limits returns the effective server limits.
+func (r *Runner) Limits() Limits { return r.limits }
+
+// Request is one execute_sql call.
+type Request struct {
+	Connection string
+	SQL        string
+	MaxRows    int // 0: connection or server default
+	MaxBytes   int
+	TimeoutMS  int
+}
+
+// Response is the result plus what the caller needs to interpret it.
+type Response struct {
+	*source.Result
+	Limits source.Limits // the limits that applied
+	Engine source.Engine
+}
+
+// Execute runs one read-only statement and logs it.
+func (r *Runner) Execute(ctx context.Context, req Request) (*Response, error) {
+	start := time.Now()
+	entry := store.QueryLogEntry{Connection: req.Connection, Tool: "execute_sql", SQL: req.SQL}
+	resp, err := r.execute(ctx, req, &entry)
+	r.record(ctx, &entry, start, resp, err)
+	return resp, err
+}
+
+func (r *Runner) execute(ctx context.Context, req Request, entry *store.QueryLogEntry) (*Response, error) {
+	h, err := r.conns.Get(ctx, req.Connection)
+	if err != nil {
+		return nil, err
+	}
+	if err := r.check(h.Conn.Engine, req.SQL, entry); err != nil {
+		return nil, err
+	}
+	lim := r.resolve(h.Conn.Options, req.MaxRows, req.MaxBytes, req.TimeoutMS)
+	res, err := h.Source.Query(ctx, req.SQL, lim)
+	if err != nil {
+		return nil, err
+	}
+	return &Response{Result: res, Limits: lim, Engine: h.Source.Engine()}, nil
+}
+
+// check refuses SQL that must not reach the database and fills the
+// fingerprint of the log entry.
+func (r *Runner) check(engine, sql string, entry *store.QueryLogEntry) error {
+	if strings.TrimSpace(sql) == "" {
+		return fmt.Errorf("%w: sql is empty; pass one SQL statement", ErrRefused)
+	}
+	if len(sql) > r.limits.MaxSQLBytes {
+		return fmt.Errorf("%w: sql is %d bytes, over the %d-byte limit; send a shorter statement", ErrRefused, len(sql), r.limits.MaxSQLBytes)
+	}
+	if !utf8.ValidString(sql) {
+		return fmt.Errorf("%w: sql is not valid UTF-8", ErrRefused)
+	}
+	if source.Engine(engine) != source.Postgres {
+		entry.Fingerprint = sqlparse.Fingerprint(sql)
+		return nil // DuckDB counts its own statements with its own parser
+	}
+	facts, err := sqlparse.Parse(sql)
+	if err != nil {
+		if errors.Is(err, sqlparse.ErrEmpty) {
+			return fmt.Errorf("%w: sql holds only comments; pass one SQL statement", ErrRefused)
+		}
+		var se *sqlparse.SyntaxError
+		if errors.As(err, &se) {
+			return &source.Error{Kind: source.KindSyntax, Code: "42601", Message: se.Message, Position: se.Position, Err: err}
+		}
+		return err
+	}
+	entry.Fingerprint = facts.Fingerprint
+	if n := len(facts.Statements); n != 1 {
+		return fmt.Errorf("%w: sql holds %d statements; send exactly one statement per call", ErrRefused, n)
+	}
+	return nil
+}
+
+// resolve applies per-call, per-connection and server limits.
+func (r *Runner) resolve(o store.ConnOptions, rows, bytes, timeoutMS int) source.Limits {
+	pick := func(call, conn, def, max int) int {
+		v := def
+		if conn > 0 {
+			v = conn
+		}
+		if call > 0 {
+			v = call
+		}
+		return min(v, max)
+	}
+	maxTimeoutMS := int(r.limits.MaxTimeout / time.Millisecond)
+	return source.Limits{
+		MaxRows:  pick(rows, o.MaxRows, r.limits.DefaultRows, r.limits.MaxRows),
+		MaxBytes: pick(bytes, o.MaxBytes, r.limits.DefaultBytes, r.limits.MaxBytes),
+		Timeout:  time.Duration(pick(timeoutMS, o.TimeoutMS, int(r.limits.DefaultTimeout/time.Millisecond), maxTimeoutMS)) * time.Millisecond,
+	}
+}
+
+// record writes the query log entry; a failure to log is logged, not returned.
+func (r *Runner) record(ctx context.Context, e *store.QueryLogEntry, start time.Time, resp *Response, err error) {
+	e.At = start.UTC()
+	e.ElapsedMS = float64(time.Since(start).Microseconds()) / 1000
+	e.Verdict = verdict(ctx, err)
+	if err != nil {
+		e.Error = err.Error()
+	} else if resp != nil {
+		e.Rows = len(resp.Rows)
+	}
+	// Log even when the caller has gone: the entry matters most then.
+	if lerr := r.store.LogQuery(context.WithoutCancel(ctx), *e); lerr != nil {
+		r.log.Warn("write query log", "err", lerr)
+	}
+}
+
+func verdict(ctx context.Context, err error) string {
+	switch {
+	case err == nil:
+		return VerdictOK
+	case errors.Is(err, ErrRefused), source.KindOf(err) == source.KindUnsupported:
+		return VerdictRefused
+	case source.KindOf(err) == source.KindTimeout:
+		return VerdictTimeout
+	case source.KindOf(err) == source.KindCanceled || ctx.Err() != nil:
+		return VerdictCanceled
+	}
+	return VerdictError
+}
