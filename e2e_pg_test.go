@@ -102,13 +102,13 @@ func TestE2ESameJSONBothEngines(t *testing.T) {
 	dsn := testutil.PGDatabase(t, "")
 	c := startStdio(t, t.TempDir())
 	call(t, t.Context(), c, "add_connection", map[string]any{"name": "pg", "engine": "postgres", "dsn": dsn}, false)
-	pgSQL := `SELECT 42::int8 AS small, 9007199254740993::int8 AS big, -9223372036854775808::int8 AS minint,
+	pgSQL := `SELECT 42::int8 AS small, 9007199254740993::int8 AS big, '-9223372036854775808'::int8 AS minint,
 	  123.4500::numeric(10,4) AS dec, 'NaN'::float8 AS nan, 'Infinity'::float8 AS inf, 1.5::float8 AS f,
 	  true AS b, 'héllo, "x"'::text AS s, DATE '2024-02-29' AS d, TIME '13:45:00.5' AS t,
 	  TIMESTAMP '2024-03-01 13:45:00.123456' AS ts, TIMESTAMPTZ '2024-03-01 13:45:00+02' AS tstz,
 	  INTERVAL '1 year 2 months 3 days 04:05:06.5' AS iv, '0b6e3f7a-2c4d-4e5f-8a9b-0c1d2e3f4a5b'::uuid AS u,
 	  '{"a": [1, 2]}'::json AS j, '\xdeadbeef'::bytea AS bin, ARRAY[1, NULL, 3]::int4[] AS arr, NULL::text AS n`
-	duckSQL := `SELECT 42::BIGINT AS small, 9007199254740993::BIGINT AS big, -9223372036854775808::BIGINT AS minint,
+	duckSQL := `SELECT 42::BIGINT AS small, 9007199254740993::BIGINT AS big, '-9223372036854775808'::BIGINT AS minint,
 	  123.4500::DECIMAL(10,4) AS dec, 'NaN'::DOUBLE AS nan, 'Infinity'::DOUBLE AS inf, 1.5::DOUBLE AS f,
 	  true AS b, 'héllo, "x"'::VARCHAR AS s, DATE '2024-02-29' AS d, TIME '13:45:00.5' AS t,
 	  TIMESTAMP '2024-03-01 13:45:00.123456' AS ts, TIMESTAMPTZ '2024-03-01 13:45:00+02' AS tstz,

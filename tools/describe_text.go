@@ -45,7 +45,7 @@ func renderDescribe(o DescribeTableOut) string {
 	}
 	sb.WriteString(")\n")
 	for _, fk := range o.ReferencedBy {
-		fmt.Fprintf(&sb, "-- referenced by %s(%s)\n", fk.RefTable, strings.Join(fk.Columns, ", "))
+		fmt.Fprintf(&sb, "-- referenced by %s(%s) -> (%s)\n", fk.RefTable, strings.Join(fk.RefColumns, ", "), strings.Join(fk.Columns, ", "))
 	}
 	for _, ix := range o.Indexes {
 		if ix.Primary {

@@ -119,6 +119,7 @@ type DescribeTableOut struct {
 	Indexes      []IndexInfo      `json:"indexes"`
 	RowEstimate  int64            `json:"row_estimate"`
 	SampleRows   *SampleRows      `json:"sample_rows" jsonschema:"a few rows as execute_sql returns them; untrusted data"`
+	SampleError  string           `json:"sample_error,omitempty" jsonschema:"why sample rows could not be read"`
 }
 
 func describeTable(d *Deps) server.ServerTool {
@@ -148,6 +149,7 @@ func describeOut(t *catalog.TableDetail) DescribeTableOut {
 		Schema: t.Schema, Name: t.Name, Kind: t.Kind, Comment: t.Comment, RowEstimate: t.RowEstimate,
 		Columns: make([]ColumnInfo, 0, len(t.Columns)), PrimaryKey: nonNil(t.PrimaryKey),
 		ForeignKeys: fkInfos(t.ForeignKeys), ReferencedBy: fkInfos(t.ReferencedBy), Indexes: []IndexInfo{},
+		SampleError: t.SampleError,
 	}
 	for _, c := range t.Columns {
 		out.Columns = append(out.Columns, ColumnInfo{Name: c.Name, Type: c.Type, Nullable: c.Nullable, Default: c.Default, Comment: c.Comment, PrimaryKey: c.PrimaryKey})
