@@ -121,28 +121,25 @@ func Interval(months int32, days int32, micros int64) string {
 	}
 	if micros != 0 {
 		sb.WriteByte('T')
-		neg := micros < 0
-		if neg {
-			micros = -micros
+		// Work on the magnitude as uint64: -math.MinInt64 does not fit int64.
+		sign, u := "", uint64(micros)
+		if micros < 0 {
+			sign, u = "-", -u
 		}
-		sign := ""
-		if neg {
-			sign = "-"
-		}
-		h := micros / 3600e6
-		micros -= h * 3600e6
-		m := micros / 60e6
-		micros -= m * 60e6
+		h := u / 3600e6
+		u -= h * 3600e6
+		m := u / 60e6
+		u -= m * 60e6
 		if h != 0 {
-			sb.WriteString(sign + strconv.FormatInt(h, 10) + "H")
+			sb.WriteString(sign + strconv.FormatUint(h, 10) + "H")
 		}
 		if m != 0 {
-			sb.WriteString(sign + strconv.FormatInt(m, 10) + "M")
+			sb.WriteString(sign + strconv.FormatUint(m, 10) + "M")
 		}
-		if micros != 0 {
-			sec := strconv.FormatInt(micros/1e6, 10)
-			if frac := micros % 1e6; frac != 0 {
-				sec += strings.TrimRight("."+leftPad(strconv.FormatInt(frac, 10), 6), "0")
+		if u != 0 {
+			sec := strconv.FormatUint(u/1e6, 10)
+			if frac := u % 1e6; frac != 0 {
+				sec += strings.TrimRight("."+leftPad(strconv.FormatUint(frac, 10), 6), "0")
 			}
 			sb.WriteString(sign + sec + "S")
 		}
