@@ -52,6 +52,13 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	if err != nil {
 		return err
 	}
+	if path := getenv("IOPSDATA_CPUPROFILE"); path != "" {
+		stopProfile, err := startCPUProfile(path)
+		if err != nil {
+			return err
+		}
+		defer stopProfile()
+	}
 	st, err := store.Open(ctx, store.Options{Home: cfg.home, FernetKey: getenv("FERNET_KEY"), Logger: log})
 	if err != nil {
 		return err

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 	"unicode/utf8"
@@ -18,24 +19,17 @@ const insertLogSQL = `INSERT INTO query_log
 	(at, connection, tool, sql, fingerprint, verdict, "rows", elapsed_ms, error)
 	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
-// LogQuery appends e to the query log; a zero At means now. It is on the hot
-// path of every SQL call: one prepared INSERT on the store's single write
-// connection. It ignores ctx cancellation (a canceled query must still be
-// logged). Every pruneEvery-th row, rows older than the newest logKeep go.
-func (s *Store) LogQuery(ctx context.Context, e QueryLogEntry) error {
-	at := e.At
-	if at.IsZero() {
-		at = time.Now()
+// LogQuery appends e to the query log; a zero At means now. It is on the
+// hot path of every SQL call, so it only hands the entry to the background
+// writer (see logwriter.go); QueryHistory and Close flush first. It ignores
+// ctx: a canceled query must still be logged. Every pruneEvery-th row, rows
+// older than the newest logKeep go.
+func (s *Store) LogQuery(_ context.Context, e QueryLogEntry) error {
+	if e.At.IsZero() {
+		e.At = time.Now()
 	}
-	ctx = context.WithoutCancel(ctx)
-	res, err := s.insLog.ExecContext(ctx, at.UnixMicro(), e.Connection, e.Tool,
-		capText(e.SQL, maxSQLBytes), e.Fingerprint, e.Verdict, e.Rows, e.ElapsedMS,
-		capText(e.Error, maxErrorBytes))
-	if err != nil {
-		return fmt.Errorf("log query: %w", err)
-	}
-	if id, err := res.LastInsertId(); err == nil && s.pruneEvery > 0 && id%s.pruneEvery == 0 {
-		s.pruneLog(ctx, id)
+	if !s.lw.send(logItem{e: &e}) {
+		return errors.New("log query: the store is closed")
 	}
 	return nil
 }
@@ -71,6 +65,9 @@ func capText(s string, max int) string {
 
 // QueryHistory returns query log entries, newest first.
 func (s *Store) QueryHistory(ctx context.Context, f HistoryFilter) ([]QueryLogEntry, error) {
+	if err := s.flushLog(ctx); err != nil {
+		return nil, fmt.Errorf("query history: %w", err)
+	}
 	limit := f.Limit
 	if limit <= 0 {
 		limit = defaultLimit

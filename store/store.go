@@ -40,6 +40,7 @@ type Store struct {
 	wdb    *sql.DB // one connection: writes queue in Go, not in SQLite's busy handler
 	rdb    *sql.DB // a few read-only connections
 	insLog *sql.Stmt
+	lw     *logWriter
 
 	logKeep    int64 // query log rows kept by pruning
 	pruneEvery int64 // prune when the new row id is a multiple of this
@@ -107,6 +108,7 @@ func open(ctx context.Context, opts Options) (*Store, error) {
 	if err := s.ensureCanary(ctx); err != nil {
 		return nil, err
 	}
+	s.startLogWriter()
 	ok = true
 	return s, nil
 }
@@ -159,6 +161,7 @@ func isBusy(err error) bool {
 
 // Close releases the store. It is safe to call more than once.
 func (s *Store) Close() error {
+	s.stopLogWriter()
 	var errs []error
 	if s.insLog != nil {
 		errs = append(errs, s.insLog.Close())

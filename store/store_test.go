@@ -214,13 +214,17 @@ func TestQueryLogPrune(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	var n, oldest int64
-	if err := s.rdb.QueryRowContext(ctx, `SELECT COUNT(*), MIN(id) FROM query_log`).Scan(&n, &oldest); err != nil {
+	if err := s.flushLog(ctx); err != nil {
 		t.Fatal(err)
 	}
-	// Pruned at id 1000 down to ids 901..1000, then 1001..1005 were added.
-	if n != 105 || oldest != 901 {
-		t.Errorf("after pruning: %d rows, oldest id %d; want 105 rows from 901", n, oldest)
+	var n, oldest, newest int64
+	if err := s.rdb.QueryRowContext(ctx, `SELECT COUNT(*), MIN(id), MAX(id) FROM query_log`).Scan(&n, &oldest, &newest); err != nil {
+		t.Fatal(err)
+	}
+	// Pruning runs after a batch that crosses a multiple of pruneEvery and
+	// keeps the newest logKeep rows; rows of later batches come on top.
+	if newest != 1005 || n < s.logKeep || n > s.logKeep+logBatch || newest-oldest+1 != n {
+		t.Errorf("after pruning: %d rows, ids %d..%d; want the newest %d..%d rows ending at 1005", n, oldest, newest, s.logKeep, s.logKeep+logBatch)
 	}
 }
 
@@ -251,5 +255,34 @@ func TestMigrationsIdempotent(t *testing.T) {
 		if err != nil {
 			t.Errorf("table %s: %v", table, err)
 		}
+	}
+}
+
+// TestQueryLogCloseCommitsQueued: entries handed to the batching writer are
+// all on disk after Close, and LogQuery after Close fails instead of hanging.
+func TestQueryLogCloseCommitsQueued(t *testing.T) {
+	home := t.TempDir()
+	s, err := Open(t.Context(), Options{Home: home})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 3000 {
+		if err := s.LogQuery(t.Context(), QueryLogEntry{Connection: "c", SQL: fmt.Sprint(i), Verdict: "ok"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.LogQuery(t.Context(), QueryLogEntry{Connection: "c"}); err == nil {
+		t.Fatal("LogQuery after Close succeeded")
+	}
+	s2 := openStore(t, home, "")
+	got, err := s2.QueryHistory(t.Context(), HistoryFilter{Limit: 5000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got) != 3000 || got[0].SQL != "2999" {
+		t.Fatalf("after Close and reopen: %d entries, newest %q; want 3000, newest 2999", len(got), got[0].SQL)
 	}
 }

@@ -116,7 +116,16 @@ func run(bin, pg string, n, nBig int) error {
 	if err := cmd.Start(); err != nil {
 		return err
 	}
-	defer cmd.Process.Kill()
+	defer func() { // end the session like a client does, so the server shuts down cleanly
+		stdin.Close()
+		done := make(chan struct{})
+		go func() { cmd.Wait(); close(done) }()
+		select {
+		case <-done:
+		case <-time.After(10 * time.Second):
+			cmd.Process.Kill()
+		}
+	}()
 	r := &rpc{in: stdin, out: bufio.NewReaderSize(stdout, 1<<20)}
 	if err := initialize(r); err != nil {
 		return err

@@ -11,6 +11,7 @@ import (
 	"regexp"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/iopsdata/iopsdata/internal/source"
@@ -59,11 +60,19 @@ type Manager struct {
 }
 
 type entry struct {
-	conn store.Connection // as stored, DSN included
-	src  source.Source
-	once sync.Once
-	err  error
+	conn  store.Connection // as stored, DSN included
+	src   source.Source
+	once  sync.Once
+	err   error
+	ready atomic.Bool // src is open and usable
+	// checked is when the stored config was last compared (unix nanos).
+	checked atomic.Int64
 }
+
+// revalidate is how long a cached config is trusted before it is compared
+// with the store again. Another process's remove_connection or changed DSN
+// is noticed within this time; within this process changes are immediate.
+const revalidate = time.Second
 
 // Handle is a connection config (without DSN) and its open source.
 type Handle struct {
@@ -94,6 +103,9 @@ func (m *Manager) List(ctx context.Context) ([]store.Connection, error) {
 		return nil, err
 	}
 	out := m.builtins()
+	for i := range out {
+		out[i].DSN = ""
+	}
 	for _, c := range stored {
 		c.DSN = ""
 		out = append(out, c)
@@ -105,6 +117,9 @@ func (m *Manager) List(ctx context.Context) ([]store.Connection, error) {
 // stored config changed since it was opened (another process removed and
 // re-added it), the old source is closed and a new one opened.
 func (m *Manager) Get(ctx context.Context, name string) (Handle, error) {
+	if e := m.fresh(name); e != nil {
+		return handleOf(e), nil
+	}
 	c, err := m.lookup(ctx, name)
 	if err != nil {
 		return Handle{}, err
@@ -115,9 +130,27 @@ func (m *Manager) Get(ctx context.Context, name string) (Handle, error) {
 		m.drop(name, e)
 		return Handle{}, e.err
 	}
+	e.checked.Store(time.Now().UnixNano())
+	e.ready.Store(true)
+	return handleOf(e), nil
+}
+
+// fresh returns the cached entry for name when it is open and its config
+// was compared with the store less than revalidate ago.
+func (m *Manager) fresh(name string) *entry {
+	m.mu.Lock()
+	e := m.sources[name]
+	m.mu.Unlock()
+	if e == nil || !e.ready.Load() || time.Since(time.Unix(0, e.checked.Load())) > revalidate {
+		return nil
+	}
+	return e
+}
+
+func handleOf(e *entry) Handle {
 	h := Handle{Conn: e.conn, Source: e.src}
 	h.Conn.DSN = ""
-	return h, nil
+	return h
 }
 
 func (m *Manager) lookup(ctx context.Context, name string) (store.Connection, error) {

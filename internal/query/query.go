@@ -147,7 +147,7 @@ func (r *Runner) check(engine, sql string, entry *store.QueryLogEntry) error {
 		entry.Fingerprint = sqlparse.Fingerprint(sql)
 		return nil // DuckDB counts its own statements with its own parser
 	}
-	facts, err := sqlparse.Parse(sql)
+	sum, err := sqlparse.Inspect(sql)
 	if err != nil {
 		if errors.Is(err, sqlparse.ErrEmpty) {
 			return fmt.Errorf("%w: sql holds only comments; pass one SQL statement", ErrRefused)
@@ -158,8 +158,8 @@ func (r *Runner) check(engine, sql string, entry *store.QueryLogEntry) error {
 		}
 		return err
 	}
-	entry.Fingerprint = facts.Fingerprint
-	if n := len(facts.Statements); n != 1 {
+	entry.Fingerprint = sum.Fingerprint
+	if n := sum.Statements; n != 1 {
 		return fmt.Errorf("%w: sql holds %d statements; send exactly one statement per call", ErrRefused, n)
 	}
 	return nil

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"unicode/utf8"
 
 	pg_query "github.com/pganalyze/pg_query_go/v6"
 	"github.com/pganalyze/pg_query_go/v6/parser"
@@ -13,6 +14,8 @@ import (
 
 // ErrEmpty means the SQL holds no statement at all (only blanks or comments).
 var ErrEmpty = errors.New("no SQL statement")
+
+var errNotUTF8 = &SyntaxError{Message: "the SQL text is not valid UTF-8"}
 
 // SyntaxError is a parse failure with the parser's message and position.
 type SyntaxError struct {
@@ -48,6 +51,9 @@ type Facts struct {
 // Parse parses PostgreSQL SQL. It returns ErrEmpty for a blank text and a
 // *SyntaxError for text that does not parse.
 func Parse(sql string) (Facts, error) {
+	if !utf8.ValidString(sql) {
+		return Facts{}, errNotUTF8
+	}
 	tree, err := pg_query.Parse(sql)
 	if err != nil {
 		return Facts{}, syntaxError(err)

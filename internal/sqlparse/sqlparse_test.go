@@ -78,3 +78,55 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func TestInspect(t *testing.T) {
+	cases := []struct {
+		sql  string
+		n    int
+		fail error
+	}{
+		{"SELECT 1", 1, nil},
+		{"SELECT 1;", 1, nil},
+		{"SELECT ';' -- ;\n", 1, nil},
+		{"SELECT $$;$$", 1, nil},
+		{"SELECT 1; SELECT 2", 2, nil},
+		{"COMMIT; DROP TABLE t", 2, nil},
+		{"/* c */ -- x\n", 0, ErrEmpty},
+		{"", 0, ErrEmpty},
+	}
+	for _, c := range cases {
+		s, err := Inspect(c.sql)
+		if c.fail != nil {
+			if !errors.Is(err, c.fail) {
+				t.Errorf("%q: err %v, want %v", c.sql, err, c.fail)
+			}
+			continue
+		}
+		if err != nil || s.Statements != c.n || s.Fingerprint == "" {
+			t.Errorf("%q: %+v %v, want %d statements", c.sql, s, err, c.n)
+		}
+		if full, err := Parse(c.sql); err != nil || len(full.Statements) != c.n || full.Fingerprint != s.Fingerprint {
+			t.Errorf("%q: Parse disagrees: %+v %v", c.sql, full, err)
+		}
+	}
+	var se *SyntaxError
+	if _, err := Inspect("SELECT FROM WHERE ("); !errors.As(err, &se) || se.Position == 0 {
+		t.Errorf("syntax error: %#v", err)
+	}
+}
+
+func FuzzInspectAgreesWithParse(f *testing.F) {
+	for _, s := range []string{"SELECT 1", "SELECT 1; SELECT 2", "", "--", "SELECT ';'"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, sql string) {
+		s, err1 := Inspect(sql)
+		p, err2 := Parse(sql)
+		if (err1 == nil) != (err2 == nil) {
+			t.Fatalf("Inspect err %v, Parse err %v", err1, err2)
+		}
+		if err1 == nil && s.Statements != len(p.Statements) {
+			t.Fatalf("Inspect %d statements, Parse %d", s.Statements, len(p.Statements))
+		}
+	})
+}
