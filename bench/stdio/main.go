@@ -26,9 +26,10 @@ import (
 )
 
 type rpc struct {
-	in  io.Writer
-	out *bufio.Reader
-	id  int
+	in       io.Writer
+	out      *bufio.Reader
+	id       int
+	toolName string // the SQL tool measured
 }
 
 func (r *rpc) call(method string, params any) (json.RawMessage, int, error) {
@@ -82,7 +83,16 @@ func main() {
 	pg := flag.String("pg", os.Getenv("IOPSDATA_TEST_PG"), "PostgreSQL DSN")
 	n := flag.Int("n", 2000, "small-query calls")
 	nBig := flag.Int("nbig", 100, "10,000-row calls")
+	ref := flag.String("reference", "", "instead of iopsdata, measure the reference server: path of @modelcontextprotocol/server-postgres dist/index.js (run with node)")
 	flag.Parse()
+	if *ref != "" {
+		err := runReference(*ref, *pg, *n, *nBig)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "bench:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if err := run(*bin, *pg, *n, *nBig); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
@@ -109,8 +119,8 @@ func run(bin, pg string, n, nBig int) error {
 	}
 	fmt.Printf("start to initialize answered: p50 %.1f ms (min %.1f, 15 starts)\n", ms(pct(starts, 50)), ms(slices.Min(starts)))
 
-	cmd := exec.Command(bin, "--home", home, "--log-level", "warn")
-	cmd.Stderr = os.Stderr
+	cmd := exec.Command(bin, "--home", home) // default log level: one line per call on stderr
+	cmd.Stderr = io.Discard
 	stdin, _ := cmd.StdinPipe()
 	stdout, _ := cmd.StdoutPipe()
 	if err := cmd.Start(); err != nil {
@@ -138,14 +148,14 @@ func run(bin, pg string, n, nBig int) error {
 	if _, err := r.tool("add_connection", map[string]any{"name": "bench", "engine": "postgres", "dsn": pg}); err != nil {
 		return err
 	}
-	small := map[string]any{"connection": "bench", "sql": "SELECT g AS id, 'name ' || g AS name, g * 1.5 AS score FROM generate_series(1, 99) g"}
+	r.toolName = "execute_sql"
+	small := map[string]any{"connection": "bench", "sql": smallSQL}
 	lat, size, err := measure(r, small, n)
 	if err != nil {
 		return err
 	}
 	fmt.Printf("execute_sql 99 rows x 3 cols: p50 %.3f ms, p99 %.3f ms, response %.1f KB (%d calls)\n", ms(pct(lat, 50)), ms(pct(lat, 99)), float64(size)/1000, n)
-	big := map[string]any{"connection": "bench", "max_rows": 10000, "max_bytes": 16 << 20,
-		"sql": "SELECT g AS id, 'name ' || g AS name, g * 1.5 AS score FROM generate_series(1, 10000) g"}
+	big := map[string]any{"connection": "bench", "max_rows": 10000, "max_bytes": 16 << 20, "sql": bigSQL}
 	lat, size, err = measure(r, big, nBig)
 	if err != nil {
 		return err
@@ -164,12 +174,49 @@ func initialize(r *rpc) error {
 	return err
 }
 
+// runReference measures the reference Node server (one tool, "query") the
+// same way, for an A/B comparison on the same machine and database.
+func runReference(script, pg string, n, nBig int) error {
+	start := time.Now()
+	cmd := exec.Command("node", script, pg)
+	stdin, _ := cmd.StdinPipe()
+	stdout, _ := cmd.StdoutPipe()
+	if err := cmd.Start(); err != nil {
+		return err
+	}
+	defer func() { stdin.Close(); cmd.Wait() }()
+	r := &rpc{in: stdin, out: bufio.NewReaderSize(stdout, 1<<20)}
+	if err := initialize(r); err != nil {
+		return err
+	}
+	fmt.Printf("reference: start to initialize answered %.1f ms\n", ms(time.Since(start)))
+	time.Sleep(time.Second)
+	fmt.Printf("reference: idle RSS after initialize: %.1f MiB\n", rssMiB(cmd.Process.Pid))
+	r.toolName = "query"
+	lat, size, err := measure(r, map[string]any{"sql": smallSQL}, n)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("reference: 99 rows x 3 cols: p50 %.3f ms, p99 %.3f ms, response %.1f KB\n", ms(pct(lat, 50)), ms(pct(lat, 99)), float64(size)/1000)
+	lat, size, err = measure(r, map[string]any{"sql": bigSQL}, nBig)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("reference: 10,000 rows x 3 cols: p50 %.2f ms, p99 %.2f ms, response %.2f MB\n", ms(pct(lat, 50)), ms(pct(lat, 99)), float64(size)/1e6)
+	return nil
+}
+
+const (
+	smallSQL = "SELECT g AS id, 'name ' || g AS name, g * 1.5 AS score FROM generate_series(1, 99) g"
+	bigSQL   = "SELECT g AS id, 'name ' || g AS name, g * 1.5 AS score FROM generate_series(1, 10000) g"
+)
+
 func measure(r *rpc, args map[string]any, n int) ([]time.Duration, int, error) {
 	var lat []time.Duration
 	size := 0
 	for i := 0; i < n+n/10; i++ {
 		start := time.Now()
-		sz, err := r.tool("execute_sql", args)
+		sz, err := r.tool(r.toolName, args)
 		if err != nil {
 			return nil, 0, err
 		}
