@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"regexp"
 	"strings"
 	"time"
 
@@ -51,11 +52,20 @@ func poolConfig(cfg Config) (*pgxpool.Config, []string, error) {
 		// pgx would fill an empty DSN from PG* variables and ~/.pgpass.
 		return nil, secrets, &source.Error{Kind: source.KindBadDSN, Message: "empty DSN"}
 	}
+	if key := localFileParam(cfg.DSN); key != "" {
+		return nil, secrets, &source.Error{Kind: source.KindBadDSN, Message: fmt.Sprintf(
+			"DSN parameter %q is not allowed: it makes the server read local credential files; put the settings in the DSN itself", key)}
+	}
 	pc, err := pgxpool.ParseConfig(cfg.DSN)
 	if err != nil {
 		return nil, secrets, &source.Error{Kind: source.KindBadDSN, Message: scrub(dsnErrorMessage(err), secrets)}
 	}
 	cc := pc.ConnConfig
+	if !dsnHasPassword(cfg.DSN) {
+		// pgx filled it from PGPASSWORD or ~/.pgpass: this machine's
+		// credentials must not go to whatever host a stored DSN names.
+		cc.Password = ""
+	}
 	if cc.Password != "" {
 		secrets = append(secrets, cc.Password, url.QueryEscape(cc.Password), url.PathEscape(cc.Password))
 	}
@@ -69,6 +79,32 @@ func poolConfig(cfg Config) (*pgxpool.Config, []string, error) {
 	cc.StatementCacheCapacity, cc.DescriptionCacheCapacity = 0, 0
 	cc.RuntimeParams = sanitizeParams(cc.RuntimeParams, cfg.AppName, cfg.Logger.Warn)
 	return pc, secrets, nil
+}
+
+// localFileParams name DSN parameters that make libpq/pgx read credential
+// files on this machine.
+var localFileParams = regexp.MustCompile(`(?i)(?:^|[\s?&])(passfile|service|servicefile)\s*=`)
+
+var kvPassword = regexp.MustCompile(`(?i)(?:^|\s)password\s*=`)
+
+// localFileParam returns the first such parameter the DSN sets, or "".
+func localFileParam(dsn string) string {
+	if m := localFileParams.FindStringSubmatch(dsn); m != nil {
+		return strings.ToLower(m[1])
+	}
+	return ""
+}
+
+// dsnHasPassword reports whether the DSN text itself carries a password (URL
+// userinfo, a password query parameter, or a password= key).
+func dsnHasPassword(dsn string) bool {
+	if u, err := url.Parse(dsn); err == nil && (u.Scheme == "postgres" || u.Scheme == "postgresql") {
+		if _, ok := u.User.Password(); ok {
+			return true
+		}
+		return u.Query().Has("password")
+	}
+	return kvPassword.MatchString(dsn)
 }
 
 // sanitizeParams drops denied parameters and sets the forced ones.

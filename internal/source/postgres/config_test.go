@@ -1,6 +1,8 @@
 package postgres
 
 import (
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -110,5 +112,38 @@ func TestBadDSN(t *testing.T) {
 			continue
 		}
 		assertNoSecrets(t, err, password, dsn, "bob", "host=")
+	}
+}
+
+// TestDSNNeverUsesLocalCredentials: a stored DSN that names another host must
+// not receive this machine's PGPASSWORD or ~/.pgpass password, and may not
+// point pgx at local credential files.
+func TestDSNNeverUsesLocalCredentials(t *testing.T) {
+	dir := t.TempDir()
+	pass := filepath.Join(dir, "pgpass")
+	if err := os.WriteFile(pass, []byte("*:*:*:*:from-pgpass\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	t.Setenv("PGPASSWORD", "from-env")
+	t.Setenv("PGPASSFILE", pass)
+	for _, dsn := range []string{"postgres://u@attacker.example:5432/db", "host=attacker.example user=u dbname=db"} {
+		pc, _, err := poolConfig(Config{DSN: dsn, PoolSize: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if pc.ConnConfig.Password != "" {
+			t.Errorf("%s: password %q taken from the environment", dsn, pc.ConnConfig.Password)
+		}
+	}
+	for _, dsn := range []string{"postgres://u:given@h/db", "host=h password=given", "postgres://u@h/db?password=given"} {
+		pc, _, err := poolConfig(Config{DSN: dsn, PoolSize: 1})
+		if err != nil || pc.ConnConfig.Password != "given" {
+			t.Errorf("%s: password %q, err %v; want the DSN's own", dsn, pc.ConnConfig.Password, err)
+		}
+	}
+	for _, dsn := range []string{"postgres://u@h/db?passfile=/home/x/.iopsdata/fernet.key", "host=h passfile=/etc/shadow", "service=prod", "postgres://h/db?servicefile=/tmp/x"} {
+		if _, _, err := poolConfig(Config{DSN: dsn, PoolSize: 1}); source.KindOf(err) != source.KindBadDSN {
+			t.Errorf("%s: err %v, want a bad-DSN refusal", dsn, err)
+		}
 	}
 }
