@@ -141,3 +141,33 @@ func callReq(tool string, args map[string]any) (req mcp.CallToolRequest) {
 	req.Params.Arguments = args
 	return req
 }
+
+// TestE2ESlowCallsDoNotBlockOthers: while more long statements run than
+// mcp-go's default worker pool holds, a quick call is still answered first.
+func TestE2ESlowCallsDoNotBlockOthers(t *testing.T) {
+	dsn := testutil.PGDatabase(t, "")
+	c := startStdio(t, t.TempDir())
+	call(t, t.Context(), c, "add_connection", map[string]any{"name": "pg", "engine": "postgres", "dsn": dsn, "pool_size": 10}, false)
+	const slow = 8
+	done := make(chan string, slow+1)
+	for i := 0; i < slow; i++ {
+		go func() {
+			c.CallTool(t.Context(), callReq("execute_sql", map[string]any{"connection": "pg", "sql": "SELECT pg_sleep(3) AS slow_marker"}))
+			done <- "slow"
+		}()
+	}
+	deadline := time.Now().Add(5 * time.Second)
+	for runningSleeps(t, dsn, "slow_marker") < slow && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	go func() {
+		call(t, t.Context(), c, "execute_sql", map[string]any{"connection": "demo", "sql": "SELECT 1"}, false)
+		done <- "quick"
+	}()
+	if first := <-done; first != "quick" {
+		t.Fatalf("a quick call waited behind %d slow ones", slow)
+	}
+	for i := 0; i < slow; i++ {
+		<-done
+	}
+}

@@ -24,6 +24,9 @@ import (
 	"github.com/mark3labs/mcp-go/server"
 )
 
+// stdioWorkers is how many tool calls run at once over stdio.
+const stdioWorkers = 32
+
 // version is set at build time with -ldflags "-X main.version=...".
 var version = "dev"
 
@@ -90,7 +93,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return serveHTTP(ctx, mcpServer, cfg.httpAddr, log)
 	}
 	log.Info("serving MCP over stdio", "home", cfg.home, "version", version)
-	err = server.NewStdioServer(mcpServer).Listen(ctx, stdin, stdout)
+	stdio := server.NewStdioServer(mcpServer)
+	// Long statements must not hold up other calls: a model may run several
+	// tools at once, and a slow query should not block list_tables.
+	server.WithWorkerPoolSize(stdioWorkers)(stdio)
+	err = stdio.Listen(ctx, stdin, stdout)
 	if err != nil && (errors.Is(err, io.EOF) || errors.Is(err, context.Canceled)) {
 		return nil
 	}
