@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -83,7 +84,17 @@ func open(ctx context.Context, opts Options) (*Store, error) {
 			s.Close()
 		}
 	}()
-	var err error
+	// The store holds encrypted DSNs and every query the agent ran: only
+	// this user may read it. SQLite gives its -wal and -shm files the
+	// database file's mode.
+	f, err := os.OpenFile(s.path, os.O_RDONLY|os.O_CREATE, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("create database file: %w", err)
+	}
+	f.Close()
+	if err := os.Chmod(s.path, 0o600); err != nil {
+		return nil, fmt.Errorf("restrict database file: %w", err)
+	}
 	// Write pool: every BEGIN is BEGIN IMMEDIATE (_txlock), so a transaction
 	// takes the write lock up front instead of upgrading (and deadlocking) later.
 	s.wdb, err = openDB(ctx, s.path, "_journal_mode=WAL&_txlock=immediate", 1)

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -284,5 +286,25 @@ func TestQueryLogCloseCommitsQueued(t *testing.T) {
 	}
 	if len(got) != 3000 || got[0].SQL != "2999" {
 		t.Fatalf("after Close and reopen: %d entries, newest %q; want 3000, newest 2999", len(got), got[0].SQL)
+	}
+}
+
+func TestStoreFilesArePrivate(t *testing.T) {
+	home := t.TempDir()
+	s := openStore(t, home, "")
+	if err := s.LogQuery(t.Context(), QueryLogEntry{Connection: "c", SQL: "SELECT 1"}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.QueryHistory(t.Context(), HistoryFilter{}); err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range []string{"iopsdata.db", "iopsdata.db-wal", "fernet.key"} {
+		st, err := os.Stat(filepath.Join(home, name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.Mode().Perm()&0o077 != 0 {
+			t.Errorf("%s has mode %v; want no access for group or others", name, st.Mode().Perm())
+		}
 	}
 }
