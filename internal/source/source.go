@@ -84,3 +84,28 @@ type Source interface {
 	// Close releases the pool or database handle.
 	Close() error
 }
+
+// Change is what a write statement did inside its still-open transaction.
+type Change struct {
+	// Tag is the command tag, e.g. "DELETE 42", "CREATE TABLE".
+	Tag string
+	// RowsAffected is the number of rows inserted, updated, deleted or
+	// merged; -1 when the statement kind has no row count (DDL).
+	RowsAffected int64
+	// Returning holds the rows of a RETURNING clause (capped like a query),
+	// or nil.
+	Returning *Result
+	// Elapsed is the time the statement took.
+	Elapsed time.Duration
+}
+
+// Confirm is asked, while the write's transaction is still open, whether to
+// commit it. It returns false to roll back. An error rolls back too.
+type Confirm func(ctx context.Context, c Change) (bool, error)
+
+// Writer is a Source that can run one write statement (DML or DDL) in a
+// transaction, commit it only when confirm agrees, and roll it back
+// otherwise. Sources opened read-only do not implement it (or refuse).
+type Writer interface {
+	Write(ctx context.Context, sql string, lim Limits, confirm Confirm) (c Change, committed bool, err error)
+}
