@@ -1,9 +1,11 @@
 // Package duckdb is the DuckDB adapter behind source.Source: it opens a
 // database file read-only inside DuckDB's sandbox and runs one statement per
 // call, returning rows in the shared JSON encoding (see source/encoding.go).
+// A file opened with Config.ReadWrite also takes confirmed writes (Write).
 //
 // Layers that each hold alone:
-//   - the file is opened with access_mode=READ_ONLY;
+//   - the file is opened with access_mode=READ_ONLY; on a read-write file
+//     every query runs in a READ ONLY transaction that is rolled back;
 //   - every connection runs with enable_external_access=false,
 //     allowed_directories limited to Config.FilesDir, extension
 //     auto-install/auto-load off, and lock_configuration=true, set before
@@ -12,7 +14,11 @@
 //     and only SELECT-like and EXPLAIN statements;
 //   - table functions that change server state (enable_logging,
 //     enable_profiling, query, ...) are refused before the statement is
-//     prepared.
+//     prepared;
+//   - Write (read-write files only) accepts one INSERT, UPDATE, DELETE,
+//     MERGE or DDL statement on tables, views, schemas, indexes, sequences
+//     and types, judged by its leading words before it is prepared and by
+//     DuckDB's statement type after, and commits it only once confirmed.
 //
 // EnsureDemo writes the sample shop database behind the "demo" connection.
 package duckdb
@@ -59,7 +65,12 @@ type Config struct {
 	MaxTempSize string
 	// FilesDir is the only directory SQL may read (managed files); "" → none.
 	FilesDir string
-	Logger   *slog.Logger
+	// ReadWrite opens the file for writing (inside the same sandbox), so
+	// that Write can run. DuckDB lets one process at a time open a file
+	// for writing, and, within a process, refuses to open one file both
+	// read-only and read-write.
+	ReadWrite bool
+	Logger    *slog.Logger
 }
 
 func (c Config) withDefaults() Config {
@@ -89,12 +100,16 @@ type Source struct {
 	cfg      Config
 	db       *sql.DB
 	keywords map[string]bool // DuckDB keywords, for quoting STRUCT field names
+	// writeSlots holds one token per Write in progress (ReadWrite only).
+	writeSlots chan struct{}
 }
 
 var _ source.Source = (*Source)(nil)
 
-// Open opens cfg.Path read-only and checks that the sandbox settings hold.
-// A missing or foreign file is a *source.Error of KindNoDatabase.
+// Open opens cfg.Path read-only (read-write with cfg.ReadWrite) and checks
+// that the sandbox settings hold. A missing or foreign file is a
+// *source.Error of KindNoDatabase; a file another process holds for
+// writing, or that this process holds in the other mode, KindUnreachable.
 func Open(ctx context.Context, cfg Config) (*Source, error) {
 	cfg = cfg.withDefaults()
 	if err := checkFile(cfg.Path); err != nil {
@@ -104,21 +119,28 @@ func Open(ctx context.Context, cfg Config) (*Source, error) {
 		return nil, &source.Error{Kind: source.KindBadDSN,
 			Message: fmt.Sprintf("DuckDB file path %q must not contain '?', '#' or '%%'", cfg.Path)}
 	}
-	dsn := cfg.Path + "?" + url.Values{"access_mode": {"READ_ONLY"}}.Encode()
+	mode := "READ_ONLY"
+	if cfg.ReadWrite {
+		mode = "READ_WRITE"
+	}
+	dsn := cfg.Path + "?" + url.Values{"access_mode": {mode}}.Encode()
 	connector, err := duckdb.NewConnector(dsn, sandbox(cfg).apply)
 	if err != nil {
-		return nil, openError(cfg.Path, err)
+		return nil, openError(cfg, err)
 	}
 	db := sql.OpenDB(connector)
 	db.SetMaxOpenConns(maxOpenConnections)
 	db.SetMaxIdleConns(maxIdleConnections)
 	db.SetConnMaxIdleTime(connMaxIdleDuration)
 	s := &Source{cfg: cfg, db: db}
+	if cfg.ReadWrite {
+		s.writeSlots = make(chan struct{}, maxPendingWrites)
+	}
 	if err := s.loadKeywords(ctx); err != nil {
 		db.Close()
-		return nil, openError(cfg.Path, err)
+		return nil, openError(cfg, err)
 	}
-	cfg.Logger.DebugContext(ctx, "duckdb: opened read-only", "path", cfg.Path, "files_dir", cfg.FilesDir)
+	cfg.Logger.DebugContext(ctx, "duckdb: opened", "path", cfg.Path, "access_mode", mode, "files_dir", cfg.FilesDir)
 	return s, nil
 }
 
@@ -146,21 +168,31 @@ func checkFile(path string) error {
 }
 
 // openError turns a failure to open the file into a *source.Error.
-func openError(path string, err error) error {
+func openError(cfg Config, err error) error {
 	var se *source.Error
 	if errors.As(err, &se) {
 		return err
 	}
-	msg := err.Error()
+	path, msg := cfg.Path, err.Error()
 	switch {
 	case strings.Contains(msg, "not a valid DuckDB database file"):
 		return &source.Error{Kind: source.KindNoDatabase, Err: err,
 			Message: fmt.Sprintf("%s is not a DuckDB database file", path)}
-	case strings.Contains(msg, "Conflicting lock"):
+	case strings.Contains(msg, "Conflicting lock") && cfg.ReadWrite:
 		// DuckDB names the holder's executable and PID; keep that out.
+		return &source.Error{Kind: source.KindUnreachable, Err: err,
+			Message: fmt.Sprintf("DuckDB file %s is open in another process; "+
+				"opening it for writing needs it to be open nowhere else", path),
+			Hint: "close the other program and retry, or open this connection read-only"}
+	case strings.Contains(msg, "Conflicting lock"):
 		return &source.Error{Kind: source.KindUnreachable, Err: err,
 			Message: fmt.Sprintf("DuckDB file %s is open for writing in another process", path),
 			Hint:    "close the other program (or open the file read-only there) and retry"}
+	case strings.Contains(msg, "different configuration than existing connections"):
+		return &source.Error{Kind: source.KindUnreachable, Err: err,
+			Message: fmt.Sprintf("DuckDB file %s is already open in this server in the other access mode "+
+				"(read-only and read-write cannot share a file)", path),
+			Hint: "close the other connection to this file, or give both the same read-only setting"}
 	}
 	e := classify(err)
 	e.Message = fmt.Sprintf("open DuckDB file %s: %s", path, e.Message)

@@ -40,6 +40,10 @@ func classify(err error) *source.Error {
 	e := splitMessage(de.Msg)
 	e.Err = err
 	e.Kind = kindOf(de.Type, e.Message)
+	if de.Type == duckdb.ErrorTypeTransaction && strings.Contains(e.Message, "onflict") && e.Hint == "" {
+		e.Hint = "another write, still open or waiting for confirmation, changed the same rows or objects; " +
+			"retry when it has ended"
+	}
 	return e
 }
 
@@ -78,6 +82,10 @@ func kindOf(t duckdb.ErrorType, msg string) source.Kind {
 		return source.KindUnsupported
 	case duckdb.ErrorTypeInvalidInput:
 		return invalidInputKind(msg)
+	case duckdb.ErrorTypeTransaction:
+		if strings.Contains(msg, "read-only mode") {
+			return source.KindReadOnly // a write inside a READ ONLY transaction
+		}
 	case duckdb.ErrorTypeIO:
 		if strings.Contains(msg, "No files found") {
 			return source.KindUndefined

@@ -156,8 +156,9 @@ func deniedError(name string) error {
 
 // checkStatementType lets SELECT-like statements (including DESCRIBE, SHOW,
 // SUMMARIZE and PRAGMAs that return rows) and EXPLAIN through. Writes are
-// KindReadOnly; SET, PRAGMA, CALL, ATTACH, LOAD and the rest KindUnsupported.
-func checkStatementType(t duckdb.StmtType) error {
+// KindReadOnly (on a writable file too: they go through Write); SET,
+// PRAGMA, CALL, ATTACH, LOAD and the rest KindUnsupported.
+func checkStatementType(t duckdb.StmtType, writable bool) error {
 	switch t {
 	case duckdb.STATEMENT_TYPE_SELECT, duckdb.STATEMENT_TYPE_EXPLAIN:
 		return nil
@@ -165,6 +166,10 @@ func checkStatementType(t duckdb.StmtType) error {
 	name := statementNames[t]
 	if name == "" {
 		name = "this kind of"
+	}
+	if writeStatements[t] && writable {
+		return &source.Error{Kind: source.KindReadOnly,
+			Message: fmt.Sprintf("%s statements do not run as queries: send them as a confirmed write", name)}
 	}
 	if writeStatements[t] {
 		return &source.Error{Kind: source.KindReadOnly,
@@ -181,7 +186,7 @@ var writeStatements = map[duckdb.StmtType]bool{
 	duckdb.STATEMENT_TYPE_CREATE_FUNC: true, duckdb.STATEMENT_TYPE_ALTER: true,
 	duckdb.STATEMENT_TYPE_DROP: true, duckdb.STATEMENT_TYPE_COPY: true,
 	duckdb.STATEMENT_TYPE_ANALYZE: true, duckdb.STATEMENT_TYPE_VACUUM: true,
-	duckdb.STATEMENT_TYPE_EXPORT: true,
+	duckdb.STATEMENT_TYPE_EXPORT: true, stmtMergeInto: true,
 }
 
 var statementNames = map[duckdb.StmtType]string{
@@ -196,4 +201,5 @@ var statementNames = map[duckdb.StmtType]string{
 	duckdb.STATEMENT_TYPE_ATTACH: "ATTACH", duckdb.STATEMENT_TYPE_DETACH: "DETACH",
 	duckdb.STATEMENT_TYPE_TRANSACTION: "transaction", duckdb.STATEMENT_TYPE_PREPARE: "PREPARE",
 	duckdb.STATEMENT_TYPE_EXECUTE: "EXECUTE", duckdb.STATEMENT_TYPE_EXTENSION: "extension",
+	stmtMergeInto: "MERGE",
 }

@@ -19,13 +19,18 @@ import (
 
 const (
 	helperEnv     = "IOPSDATA_DUCKDB_HELPER"      // the file the child opens
-	helperModeEnv = "IOPSDATA_DUCKDB_HELPER_MODE" // "rw": open it for writing
+	helperModeEnv = "IOPSDATA_DUCKDB_HELPER_MODE" // "rw": open it for writing; "probe": see below
 )
 
 // helperProcess runs in a child test binary: it opens the file named by
 // the environment, answers one query, and holds the file open until stdin
-// closes, so the parent can open the same file at the same time.
+// closes, so the parent can open the same file at the same time. In
+// "probe" mode it instead tries Open read-write, then read-only, prints
+// one line for each and exits.
 func helperProcess() int {
+	if os.Getenv(helperModeEnv) == "probe" {
+		return helperProbe(os.Getenv(helperEnv))
+	}
 	count, closeFn, err := helperOpen(os.Getenv(helperEnv), os.Getenv(helperModeEnv) == "rw")
 	if err != nil {
 		fmt.Println("error:", err)
@@ -35,6 +40,19 @@ func helperProcess() int {
 	fmt.Println("orders", count)
 	var buf [1]byte
 	os.Stdin.Read(buf[:]) // wait for the parent
+	return 0
+}
+
+func helperProbe(path string) int {
+	for _, rw := range []bool{true, false} {
+		s, err := Open(context.Background(), Config{Path: path, ReadWrite: rw})
+		if err == nil {
+			s.Close()
+			fmt.Printf("rw=%v opened\n", rw)
+			continue
+		}
+		fmt.Printf("rw=%v %s: %v\n", rw, source.KindOf(err), err)
+	}
 	return 0
 }
 

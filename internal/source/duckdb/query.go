@@ -68,7 +68,8 @@ func (s *Source) queryFailed(ctx context.Context, lim source.Limits, err error) 
 
 // query holds one pooled connection for the whole call: the driver
 // connection is used directly so that counting statements, preparing and
-// running happen on the same connection.
+// running happen on the same connection. On a read-write file all of it
+// happens inside a READ ONLY transaction.
 func (s *Source) query(ctx context.Context, sqlText string, lim source.Limits, args []any) (*source.Result, error) {
 	conn, err := s.db.Conn(ctx)
 	if err != nil {
@@ -81,9 +82,15 @@ func (s *Source) query(ctx context.Context, sqlText string, lim source.Limits, a
 		if !ok {
 			return fmt.Errorf("unexpected driver connection %T", dc)
 		}
-		var err error
-		res, err = s.run(ctx, c, sqlText, lim, args)
-		return err
+		run := func() error {
+			var err error
+			res, err = s.run(ctx, c, sqlText, lim, args)
+			return err
+		}
+		if s.cfg.ReadWrite {
+			return inReadOnlyTx(ctx, c, run)
+		}
+		return run()
 	})
 	return res, err
 }
@@ -104,7 +111,7 @@ func (s *Source) run(ctx context.Context, c *duckdb.Conn, sqlText string, lim so
 	if err != nil {
 		return nil, err
 	}
-	if err := checkStatementType(kind); err != nil {
+	if err := checkStatementType(kind, s.cfg.ReadWrite); err != nil {
 		return nil, err
 	}
 	if n := stmt.NumInput(); n > len(args) {
