@@ -23,6 +23,7 @@ type config struct {
 	logLevel    string
 	logFormat   string
 	noDemo      bool
+	allowWrites bool
 	toolsets    []string
 	maxRows     int
 	maxRowsCap  int
@@ -71,6 +72,7 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	fs.StringVar(&c.logLevel, "log-level", "info", "log level on stderr: debug, info, warn, error")
 	fs.StringVar(&c.logFormat, "log-format", "text", "log format on stderr: text or json")
 	fs.BoolVar(&c.noDemo, "no-demo", false, "do not create or offer the built-in demo connection")
+	fs.BoolVar(&c.allowWrites, "allow-writes", false, "let connections added with read_only=false run confirmed writes (off: everything is read-only)")
 	fs.StringVar(&toolsets, "toolsets", "", "comma-separated toolsets to enable ("+strings.Join(tools.AllToolsets, ", ")+"); default all")
 	fs.IntVar(&c.maxRows, "max-rows", 200, "default rows returned per execute_sql call")
 	fs.IntVar(&c.maxRowsCap, "max-rows-cap", 10000, "most rows a caller may ask for")

@@ -79,14 +79,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	filesDir := filepath.Join(cfg.home, "files")
 	cm := conns.New(st, conns.Config{
 		Home: cfg.home, DemoPath: demo, FilesDir: filesDir, PoolSize: cfg.poolSize,
-		DefaultTimeout: cfg.timeout, MaxRowsCap: cfg.maxRowsCap,
+		DefaultTimeout: cfg.timeout, MaxRowsCap: cfg.maxRowsCap, AllowWrites: cfg.allowWrites,
 	}, log, nil)
 	defer cm.Close()
 	runner := query.New(cm, st, query.Limits{
 		DefaultRows: cfg.maxRows, MaxRows: cfg.maxRowsCap, DefaultBytes: cfg.maxBytes, MaxBytes: cfg.maxBytesCap,
 		DefaultTimeout: cfg.timeout, MaxTimeout: cfg.maxTimeout,
 	}, log)
-	mcpServer := tools.NewServer(&tools.Deps{Conns: cm, Runner: runner, Store: st, Log: log},
+	mcpServer := tools.NewServer(&tools.Deps{Conns: cm, Runner: runner, Store: st, Log: log, AllowWrites: cfg.allowWrites},
 		tools.Options{Name: "iopsdata", Version: version, Toolsets: cfg.toolsets})
 
 	if cfg.httpAddr != "" {

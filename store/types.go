@@ -26,12 +26,19 @@ type Connection struct {
 	CreatedAt   time.Time
 }
 
-// ConnOptions are per-connection limits; zero means "server default".
+// ConnOptions are per-connection limits and policy; zero means "server
+// default".
 type ConnOptions struct {
 	MaxRows   int `json:"max_rows,omitempty"`
 	MaxBytes  int `json:"max_bytes,omitempty"`
 	TimeoutMS int `json:"timeout_ms,omitempty"`
 	PoolSize  int `json:"pool_size,omitempty"`
+	// Writes lists the statement classes a writable connection (ReadOnly
+	// false) may run after confirmation: "dml", "ddl", "admin".
+	Writes []string `json:"writes,omitempty"`
+	// AllowFunctions lists volatile functions (user-defined or from
+	// extensions) that queries may call on this connection.
+	AllowFunctions []string `json:"allow_functions,omitempty"`
 }
 
 // QueryLogEntry is one row of the query log.

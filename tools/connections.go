@@ -65,14 +65,16 @@ func listConnections(d *Deps) server.ServerTool {
 }
 
 type AddConnectionIn struct {
-	Name        string `json:"name" jsonschema:"short unique name: lower-case letters, digits, _ or -"`
-	Engine      string `json:"engine" jsonschema:"postgres or duckdb"`
-	DSN         string `json:"dsn" jsonschema:"PostgreSQL URL or key=value DSN (stored encrypted; TLS settings such as sslmode are honoured), or the path of a DuckDB file"`
-	ReadOnly    *bool  `json:"read_only,omitempty" jsonschema:"default true; only read-only connections are supported"`
-	Description string `json:"description,omitempty" jsonschema:"what the database holds, shown to models in list_connections"`
-	MaxRows     int    `json:"max_rows,omitempty" jsonschema:"default row cap for execute_sql on this connection"`
-	TimeoutMS   int    `json:"timeout_ms,omitempty" jsonschema:"default statement timeout on this connection"`
-	PoolSize    int    `json:"pool_size,omitempty" jsonschema:"PostgreSQL connection pool size (default 4)"`
+	Name           string   `json:"name" jsonschema:"short unique name: lower-case letters, digits, _ or -"`
+	Engine         string   `json:"engine" jsonschema:"postgres or duckdb"`
+	DSN            string   `json:"dsn" jsonschema:"PostgreSQL URL or key=value DSN (stored encrypted; TLS settings such as sslmode are honoured), or the path of a DuckDB file"`
+	ReadOnly       *bool    `json:"read_only,omitempty" jsonschema:"default true; false needs a server started with --allow-writes, and every write is confirmed before it commits"`
+	Description    string   `json:"description,omitempty" jsonschema:"what the database holds, shown to models in list_connections"`
+	MaxRows        int      `json:"max_rows,omitempty" jsonschema:"default row cap for execute_sql on this connection"`
+	TimeoutMS      int      `json:"timeout_ms,omitempty" jsonschema:"default statement timeout on this connection"`
+	PoolSize       int      `json:"pool_size,omitempty" jsonschema:"PostgreSQL connection pool size (default 4)"`
+	Writes         []string `json:"writes,omitempty" jsonschema:"with read_only false: statement classes allowed after confirmation: dml, ddl, admin (default dml)"`
+	AllowFunctions []string `json:"allow_functions,omitempty" jsonschema:"volatile user or extension functions that queries may call on this connection"`
 }
 
 type AddConnectionOut struct {
@@ -80,6 +82,7 @@ type AddConnectionOut struct {
 	Engine        string   `json:"engine"`
 	ReadOnly      bool     `json:"read_only"`
 	ServerVersion string   `json:"server_version"`
+	Writes        []string `json:"writes,omitempty" jsonschema:"statement classes allowed after confirmation"`
 	Warnings      []string `json:"warnings,omitempty" jsonschema:"privileges of the role that a read-only tool should not have"`
 }
 
@@ -88,23 +91,26 @@ func addConnection(d *Deps) server.ServerTool {
 		"Store a new database connection after checking that it works. The DSN is encrypted at rest and never shown again. Use for PostgreSQL (engine \"postgres\") or a DuckDB file (engine \"duckdb\").",
 		hints{title: "Add connection", openWorld: true},
 		func(ctx context.Context, in AddConnectionIn) (AddConnectionOut, error) {
-			if in.ReadOnly != nil && !*in.ReadOnly {
-				return AddConnectionOut{}, fmt.Errorf("%w: read_only=false is not supported by this server; connections are read-only", conns.ErrInvalid)
-			}
+			readOnly := in.ReadOnly == nil || *in.ReadOnly
 			added, err := d.Conns.Add(ctx, store.Connection{
-				Name: in.Name, Engine: in.Engine, DSN: in.DSN, ReadOnly: true, Description: in.Description,
-				Options: store.ConnOptions{MaxRows: in.MaxRows, TimeoutMS: in.TimeoutMS, PoolSize: in.PoolSize},
+				Name: in.Name, Engine: in.Engine, DSN: in.DSN, ReadOnly: readOnly, Description: in.Description,
+				Options: store.ConnOptions{MaxRows: in.MaxRows, TimeoutMS: in.TimeoutMS, PoolSize: in.PoolSize,
+					Writes: in.Writes, AllowFunctions: in.AllowFunctions},
 			})
 			if err != nil {
 				return AddConnectionOut{}, redactErr(onConn(in.Name, err), in.DSN)
 			}
 			return AddConnectionOut{
-				Name: added.Conn.Name, Engine: added.Conn.Engine, ReadOnly: added.Conn.ReadOnly,
+				Name: added.Conn.Name, Engine: added.Conn.Engine, ReadOnly: added.Conn.ReadOnly, Writes: added.Conn.Options.Writes,
 				ServerVersion: added.Info.ServerVersion, Warnings: privilegeWarnings(added.Info),
 			}, nil
 		},
 		func(o AddConnectionOut) string {
-			s := fmt.Sprintf("added %s (%s %s, read-only)\n", o.Name, o.Engine, o.ServerVersion)
+			mode := "read-only"
+			if !o.ReadOnly {
+				mode = "writable after confirmation: " + strings.Join(o.Writes, ", ")
+			}
+			s := fmt.Sprintf("added %s (%s %s, %s)\n", o.Name, o.Engine, o.ServerVersion, mode)
 			for _, w := range o.Warnings {
 				s += "warning: " + w + "\n"
 			}

@@ -16,6 +16,9 @@ type Deps struct {
 	Runner *query.Runner
 	Store  *store.Store
 	Log    *slog.Logger
+	// AllowWrites is the server's --allow-writes; it decides execute_sql's
+	// annotations and whether add_connection accepts read_only false.
+	AllowWrites bool
 }
 
 // Toolsets group tools so a deployment can enable only some of them.

@@ -115,6 +115,8 @@ func TestBadInputDuckDB(t *testing.T) {
 	e.mustFail(t, "add_connection", map[string]any{"name": "f", "engine": "mysql", "dsn": "x"}, []string{`"postgres" or "duckdb"`})
 	e.mustFail(t, "add_connection", map[string]any{"name": "f", "engine": "duckdb", "dsn": filepath.Join(e.home, "missing.duckdb")}, []string{"does not exist"})
 	e.mustFail(t, "add_connection", map[string]any{"name": "f", "engine": "duckdb", "dsn": filepath.Join(e.home, "iopsdata.db")}, []string{"f"})
+	e.mustFail(t, "add_connection", map[string]any{"name": "rw", "engine": "duckdb", "dsn": filepath.Join(e.home, "demo.duckdb"), "read_only": false}, []string{"--allow-writes"})
+	e.mustFail(t, "add_connection", map[string]any{"name": "rw", "engine": "duckdb", "dsn": filepath.Join(e.home, "demo.duckdb"), "writes": []string{"dml"}}, []string{"read_only false"})
 	e.mustFail(t, "remove_connection", map[string]any{"name": "demo"}, []string{"cannot be removed"})
 	e.mustFail(t, "remove_connection", map[string]any{"name": "ghost"}, []string{`"ghost" not found`})
 	if names := e.storedNames(t); len(names) != 0 {

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"reflect"
 	"regexp"
 	"strings"
 	"sync"
@@ -42,6 +43,9 @@ type Config struct {
 	DefaultTimeout time.Duration
 	MaxRowsCap     int
 	ConnectTimeout time.Duration // for add/test; 0 → 10s
+	// AllowWrites is the server's --allow-writes: without it every
+	// connection runs read-only, whatever it was stored with.
+	AllowWrites bool
 }
 
 // Opener opens a source for a connection. The default opens PostgreSQL and
@@ -184,7 +188,7 @@ func (m *Manager) entryFor(c store.Connection) *entry {
 }
 
 func sameConfig(a, b store.Connection) bool {
-	return a.Engine == b.Engine && a.DSN == b.DSN && a.ReadOnly == b.ReadOnly && a.Options == b.Options
+	return a.Engine == b.Engine && a.DSN == b.DSN && a.ReadOnly == b.ReadOnly && reflect.DeepEqual(a.Options, b.Options)
 }
 
 func (m *Manager) drop(name string, e *entry) {
@@ -215,6 +219,19 @@ func (m *Manager) Close() {
 	}
 	wg.Wait()
 }
+
+// Writable reports whether statements that change data may run on the
+// connection (after confirmation): it was added with read_only false and the
+// server runs with --allow-writes.
+func (m *Manager) Writable(c store.Connection) bool {
+	return !c.ReadOnly && m.cfg.AllowWrites
+}
+
+// WritesAllowed reports whether the server runs with --allow-writes.
+func (m *Manager) WritesAllowed() bool { return m.cfg.AllowWrites }
+
+// WriteClasses are the statement classes a writable connection may allow.
+var WriteClasses = []string{"dml", "ddl", "admin"}
 
 // ValidateName reports whether name can be used for a new connection.
 func ValidateName(name string) error {

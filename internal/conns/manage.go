@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"time"
 
@@ -33,6 +34,9 @@ func (m *Manager) Add(ctx context.Context, c store.Connection) (Added, error) {
 	c.DSN = strings.TrimSpace(c.DSN)
 	if c.DSN == "" {
 		return Added{}, fmt.Errorf("%w: dsn is empty; give a PostgreSQL URL (postgres://user:pass@host:5432/db) or a DuckDB file path", ErrInvalid)
+	}
+	if err := m.validatePolicy(&c); err != nil {
+		return Added{}, err
 	}
 	if len(c.Description) > 1000 {
 		return Added{}, fmt.Errorf("%w: description is longer than 1000 characters", ErrInvalid)
@@ -71,6 +75,28 @@ func (m *Manager) Add(ctx context.Context, c store.Connection) (Added, error) {
 	}
 	c.DSN = ""
 	return Added{Conn: c, Info: info}, nil
+}
+
+// validatePolicy checks the write settings and fills their defaults.
+func (m *Manager) validatePolicy(c *store.Connection) error {
+	if c.ReadOnly {
+		if len(c.Options.Writes) > 0 {
+			return fmt.Errorf("%w: writes %v need read_only false", ErrInvalid, c.Options.Writes)
+		}
+		return nil
+	}
+	if !m.cfg.AllowWrites {
+		return fmt.Errorf("%w: this server runs read-only; to add a writable connection, restart it with --allow-writes (IOPSDATA_ALLOW_WRITES=true)", ErrInvalid)
+	}
+	if len(c.Options.Writes) == 0 {
+		c.Options.Writes = []string{"dml"}
+	}
+	for _, w := range c.Options.Writes {
+		if !slices.Contains(WriteClasses, w) {
+			return fmt.Errorf("%w: write class %q is not one of %s", ErrInvalid, w, strings.Join(WriteClasses, ", "))
+		}
+	}
+	return nil
 }
 
 // Remove deletes a stored connection and closes its pool.

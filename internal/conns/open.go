@@ -52,6 +52,7 @@ func (m *Manager) openDefault(ctx context.Context, c store.Connection) (source.S
 		}
 		return duckdb.Open(ctx, duckdb.Config{
 			Path:           c.DSN,
+			ReadWrite:      m.Writable(c),
 			DefaultTimeout: timeout,
 			MaxRowsCap:     m.cfg.MaxRowsCap,
 			FilesDir:       m.cfg.FilesDir,
