@@ -84,7 +84,7 @@ func TestSeesOtherProcessChanges(t *testing.T) {
 	if err := duckdb.EnsureDemo(t.Context(), other); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := a.Add(t.Context(), store.Connection{Name: "shop", Engine: "duckdb", DSN: demo}); err != nil {
+	if _, err := a.Add(t.Context(), store.Connection{Name: "shop", Engine: "duckdb", DSN: demo, ReadOnly: true}); err != nil {
 		t.Fatal(err)
 	}
 	first := count(t, b, "shop")
@@ -95,7 +95,7 @@ func TestSeesOtherProcessChanges(t *testing.T) {
 	if _, err := b.Get(t.Context(), "shop"); !errors.Is(err, store.ErrNotFound) {
 		t.Fatalf("removed in another process, still usable here: %v", err)
 	}
-	if _, err := a.Add(t.Context(), store.Connection{Name: "shop", Engine: "duckdb", DSN: other}); err != nil {
+	if _, err := a.Add(t.Context(), store.Connection{Name: "shop", Engine: "duckdb", DSN: other, ReadOnly: true}); err != nil {
 		t.Fatal(err)
 	}
 	h, err := b.Get(t.Context(), "shop")
