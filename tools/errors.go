@@ -69,6 +69,7 @@ var next = map[source.Kind]string{
 	source.KindUndefined:   "call list_tables or describe_table to see the names that exist",
 	source.KindPermission:  "the connection's role lacks this privilege; query something it may read, or ask an administrator to GRANT SELECT",
 	source.KindReadOnly:    "this connection is read-only: only queries run here",
+	source.KindSandbox:     "SQL here cannot read or write files, reach the network, load extensions or change settings; query the connection's tables instead",
 	source.KindTimeout:     "add filters, aggregate, or LIMIT the query; or raise timeout_ms",
 	source.KindCanceled:    "the call was canceled and the statement stopped in the database",
 	source.KindAuth:        "check the user and password in the DSN, then remove_connection and add_connection again",

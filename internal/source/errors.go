@@ -12,6 +12,7 @@ const (
 	KindSyntax      Kind = "syntax"      // the SQL does not parse in the database
 	KindUndefined   Kind = "undefined"   // unknown table, column or function
 	KindPermission  Kind = "permission"  // the role lacks a privilege
+	KindSandbox     Kind = "sandbox"     // file, network or settings access the server forbids
 	KindReadOnly    Kind = "read_only"   // the statement tried to write
 	KindTimeout     Kind = "timeout"     // statement timeout reached
 	KindCanceled    Kind = "canceled"    // the caller canceled

@@ -70,7 +70,7 @@ func kindOf(t duckdb.ErrorType, msg string) source.Kind {
 	case duckdb.ErrorTypeBinder:
 		return binderKind(msg)
 	case duckdb.ErrorTypePermission:
-		return source.KindPermission
+		return source.KindSandbox
 	case duckdb.ErrorTypeInterrupt:
 		return source.KindCanceled
 	case duckdb.ErrorTypeConversion, duckdb.ErrorTypeOutOfRange, duckdb.ErrorTypeDivideByZero,
@@ -110,7 +110,7 @@ func invalidInputKind(msg string) source.Kind {
 	case strings.Contains(msg, "configuration has been locked"),
 		strings.Contains(msg, "disabled by configuration"),
 		strings.Contains(msg, "disabled through configuration"):
-		return source.KindPermission
+		return source.KindSandbox
 	}
 	return source.KindData
 }

@@ -24,7 +24,7 @@ var deniedFunctions = []string{
 	"enable_profiling", "disable_profiling",
 	"enable_peg_parser", "disable_peg_parser", "check_peg_parser",
 	"checkpoint", "force_checkpoint",
-	"query", "json_execute_serialized_sql",
+	"query", "query_table", "json_execute_serialized_sql",
 	"arrow_scan", "arrow_scan_dumb", // read Arrow streams at raw pointers
 }
 

@@ -230,7 +230,7 @@ func TestErrorKinds(t *testing.T) {
 		{"SELECT status, count(*) FROM orders", source.KindSyntax, "GROUP BY"},
 		{"SELECT 'abc'::INTEGER", source.KindData, "Could not convert"},
 		{"SELECT 2147483647::INTEGER + 1", source.KindData, "Overflow"},
-		{"SELECT * FROM read_csv('/etc/passwd')", source.KindPermission, "disabled by configuration"},
+		{"SELECT * FROM read_csv('/etc/passwd')", source.KindSandbox, "disabled by configuration"},
 		{"CREATE TABLE x (i INTEGER)", source.KindReadOnly, "read-only"},
 		{"SET threads = 1", source.KindUnsupported, "SET statements are not allowed"},
 	}

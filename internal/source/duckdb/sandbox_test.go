@@ -19,14 +19,14 @@ func TestQueryRefuses(t *testing.T) {
 		sql  string
 		kind source.Kind
 	}{
-		{"SELECT * FROM read_csv('/etc/passwd')", source.KindPermission},
-		{"SELECT * FROM read_text('/etc/passwd')", source.KindPermission},
-		{"SELECT * FROM glob('/etc/*')", source.KindPermission},
+		{"SELECT * FROM read_csv('/etc/passwd')", source.KindSandbox},
+		{"SELECT * FROM read_text('/etc/passwd')", source.KindSandbox},
+		{"SELECT * FROM glob('/etc/*')", source.KindSandbox},
 		{"SELECT * FROM '/etc/passwd'", source.KindUndefined},
 		// COPY and EXPORT touch files while being prepared: DuckDB refuses them first.
-		{"COPY t TO '" + out + "/x.csv'", source.KindPermission},
-		{"COPY (SELECT 1) TO '/tmp/x.csv'", source.KindPermission},
-		{"EXPORT DATABASE '" + out + "/exp'", source.KindPermission},
+		{"COPY t TO '" + out + "/x.csv'", source.KindSandbox},
+		{"COPY (SELECT 1) TO '/tmp/x.csv'", source.KindSandbox},
+		{"EXPORT DATABASE '" + out + "/exp'", source.KindSandbox},
 		{"CREATE TABLE x (i INTEGER)", source.KindReadOnly},
 		{"CREATE TEMP TABLE x (i INTEGER)", source.KindReadOnly},
 		{"CREATE TEMP MACRO m(a) AS a + 1", source.KindReadOnly},
@@ -50,6 +50,7 @@ func TestQueryRefuses(t *testing.T) {
 		{"FROM main.ENABLE_PROFILING()", source.KindUnsupported},
 		{"SELECT * FROM t, (SELECT * FROM truncate_duckdb_logs())", source.KindUnsupported},
 		{"SELECT * FROM query('SELECT 1')", source.KindUnsupported},
+		{"FROM query_table('orders') LIMIT 1", source.KindUnsupported},
 		{"EXPLAIN ANALYZE SELECT * FROM enable_logging()", source.KindUnsupported},
 		{"SUMMARIZE SELECT * FROM enable_logging()", source.KindUnsupported},
 		{"SELECT * FROM \"enable_logging\" /* x */ -- y\n ()", source.KindUnsupported},
@@ -84,7 +85,6 @@ func TestQueryAllows(t *testing.T) {
 		"SHOW TABLES",
 		"SUMMARIZE categories",
 		"PRAGMA version",
-		"FROM query_table('orders') LIMIT 1",
 		"VALUES (1, 'a'), (2, 'b')",
 		"WITH x AS (SELECT 1 AS a) SELECT * FROM x",
 		"SELECT * FROM duckdb_settings() WHERE name = 'threads'",

@@ -111,7 +111,7 @@ func TestWritableBesideReadOnlyFiles(t *testing.T) {
 	if _, _, err := ro.Write(t.Context(), "DELETE FROM items", source.Limits{}, yes); source.KindOf(err) != source.KindReadOnly {
 		t.Errorf("Write on the read-only source: %v", err)
 	}
-	wantKind(t, ro, "SELECT * FROM read_csv('/etc/passwd')", source.KindPermission)
+	wantKind(t, ro, "SELECT * FROM read_csv('/etc/passwd')", source.KindSandbox)
 	if n := scalar(t, ro, "SELECT count(*) FROM items"); n != int64(5) {
 		t.Errorf("read-only file: %v items", n)
 	}

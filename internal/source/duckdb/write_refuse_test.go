@@ -64,10 +64,10 @@ func TestWriteRefuses(t *testing.T) {
 		"INSERT INTO items VALUES ($1, 'a', 1)":           source.KindSyntax,
 		"INSERT INTO items VALUES (20, 'a', 1)\x00":       source.KindSyntax,
 		// the sandbox holds inside writes
-		"INSERT INTO items SELECT 20, content, 0 FROM read_text('/etc/passwd')": source.KindPermission,
-		"CREATE TABLE pw AS SELECT * FROM read_csv('/etc/passwd')":              source.KindPermission,
-		"INSERT INTO items SELECT * FROM read_csv('" + out + "/../x.csv')":      source.KindPermission,
-		"INSERT INTO items SELECT * FROM read_csv('" + files + "/../../etc/x')": source.KindPermission,
+		"INSERT INTO items SELECT 20, content, 0 FROM read_text('/etc/passwd')": source.KindSandbox,
+		"CREATE TABLE pw AS SELECT * FROM read_csv('/etc/passwd')":              source.KindSandbox,
+		"INSERT INTO items SELECT * FROM read_csv('" + out + "/../x.csv')":      source.KindSandbox,
+		"INSERT INTO items SELECT * FROM read_csv('" + files + "/../../etc/x')": source.KindSandbox,
 	}
 	for _, q := range unsupported {
 		cases[q] = source.KindUnsupported
@@ -156,7 +156,7 @@ func TestQueryOnWritableSource(t *testing.T) {
 		}
 	}
 	wantKind(t, w, "SET threads = 4", source.KindUnsupported)
-	wantKind(t, w, "SELECT * FROM read_csv('/etc/passwd')", source.KindPermission)
+	wantKind(t, w, "SELECT * FROM read_csv('/etc/passwd')", source.KindSandbox)
 	if n := scalar(t, w, "SELECT count(*) FROM items"); n != int64(5) {
 		t.Errorf("items: %v", n)
 	}
