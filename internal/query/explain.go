@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/iopsdata/iopsdata/internal/conns"
 	"github.com/iopsdata/iopsdata/internal/source"
 	"github.com/iopsdata/iopsdata/internal/sqlparse"
 	"github.com/iopsdata/iopsdata/store"
@@ -34,29 +35,46 @@ func (r *Runner) explain(ctx context.Context, connection, sql string, analyze bo
 	if err != nil {
 		return nil, err
 	}
-	if err := r.check(h.Conn.Engine, sql, entry); err != nil {
-		return nil, err
-	}
-	engine := h.Source.Engine()
-	if engine == source.Postgres {
-		facts, _ := sqlparse.Parse(sql) // check already parsed it
-		switch k := facts.Statements[0].Kind; {
-		case k == "explain":
-			return nil, fmt.Errorf("%w: pass the statement itself, not EXPLAIN; set analyze to run it", ErrRefused)
-		case analyze && k != "select":
-			return nil, fmt.Errorf("%w: analyze runs the statement, so only queries (SELECT, WITH, VALUES, TABLE) can be analyzed; this is a %s statement", ErrRefused, k)
-		}
-	}
 	text := "EXPLAIN\n" + sql
 	if analyze {
 		text = "EXPLAIN ANALYZE\n" + sql
 	}
 	lim := r.resolve(h.Conn.Options, r.limits.MaxRows, r.limits.MaxBytes, 0)
+	if err := r.checkExplain(ctx, h, sql, text, lim.Timeout, entry); err != nil {
+		return nil, err
+	}
 	res, err := h.Source.Query(ctx, text, lim)
 	if err != nil {
 		return nil, err
 	}
-	return &Plan{Text: planText(res), Analyze: analyze, Engine: engine, Elapsed: res.Elapsed}, nil
+	return &Plan{Text: planText(res), Analyze: analyze, Engine: h.Source.Engine(), Elapsed: res.Elapsed}, nil
+}
+
+// checkExplain checks the caller's statement (for its syntax errors and
+// fingerprint), then guards exactly the EXPLAIN text the database will
+// run: EXPLAIN ANALYZE runs its statement, so that must be allowed itself.
+func (r *Runner) checkExplain(ctx context.Context, h conns.Handle, sql, text string, timeout time.Duration, entry *store.QueryLogEntry) error {
+	if err := r.precheck(sql); err != nil {
+		return err
+	}
+	if source.Engine(h.Conn.Engine) != source.Postgres {
+		entry.Fingerprint = sqlparse.Fingerprint(sql)
+		return nil
+	}
+	p := r.parse(sql)
+	entry.Fingerprint = p.fingerprint
+	if p.err != nil {
+		return syntaxRefusal(p.err)
+	}
+	if st := p.facts.Statements; len(st) == 1 && st[0].Kind == "explain" {
+		return fmt.Errorf("%w: pass the statement itself, not EXPLAIN; set analyze to run it", ErrRefused)
+	}
+	full := r.parse(text)
+	if full.err != nil {
+		return fmt.Errorf("%w: %s statements cannot be explained; pass a query (SELECT, WITH, VALUES, TABLE) or INSERT, UPDATE, DELETE or MERGE",
+			ErrRefused, strings.ToUpper(p.facts.Statements[0].Kind))
+	}
+	return r.guardPostgres(ctx, h, full.facts, timeout)
 }
 
 // planText joins the plan rows. PostgreSQL returns one line per row in one

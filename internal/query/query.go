@@ -58,6 +58,10 @@ type Runner struct {
 	store  *store.Store
 	limits Limits
 	log    *slog.Logger
+
+	policy  PolicyFunc    // guard policy per connection
+	parses  *parseCache   // PostgreSQL parse results by exact SQL text
+	catalog *catalogCache // function volatility per connection
 }
 
 // New returns a Runner; zero fields of limits take DefaultLimits.
@@ -84,7 +88,11 @@ func New(cm *conns.Manager, st *store.Store, limits Limits, log *slog.Logger) *R
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	return &Runner{conns: cm, store: st, limits: limits, log: log}
+	return &Runner{conns: cm, store: st, limits: limits, log: log,
+		policy:  readOnlyPolicy,
+		parses:  newParseCache(parseCacheSize),
+		catalog: newCatalogCache(DefaultCatalogTTL),
+	}
 }
 
 // Limits returns the effective server limits.
@@ -120,10 +128,10 @@ func (r *Runner) execute(ctx context.Context, req Request, entry *store.QueryLog
 	if err != nil {
 		return nil, err
 	}
-	if err := r.check(h.Conn.Engine, req.SQL, entry); err != nil {
+	lim := r.resolve(h.Conn.Options, req.MaxRows, req.MaxBytes, req.TimeoutMS)
+	if err := r.check(ctx, h, req.SQL, lim.Timeout, entry); err != nil {
 		return nil, err
 	}
-	lim := r.resolve(h.Conn.Options, req.MaxRows, req.MaxBytes, req.TimeoutMS)
 	res, err := h.Source.Query(ctx, req.SQL, lim)
 	if err != nil {
 		return nil, err
@@ -132,8 +140,29 @@ func (r *Runner) execute(ctx context.Context, req Request, entry *store.QueryLog
 }
 
 // check refuses SQL that must not reach the database and fills the
-// fingerprint of the log entry.
-func (r *Runner) check(engine, sql string, entry *store.QueryLogEntry) error {
+// fingerprint of the log entry. PostgreSQL SQL goes through the guard
+// (sqlguard on pg_query's facts, then the connection's catalog for
+// functions only it can judge). DuckDB SQL is left to the DuckDB adapter,
+// which counts and classifies statements with DuckDB's own parser.
+func (r *Runner) check(ctx context.Context, h conns.Handle, sql string, timeout time.Duration, entry *store.QueryLogEntry) error {
+	if err := r.precheck(sql); err != nil {
+		return err
+	}
+	if source.Engine(h.Conn.Engine) != source.Postgres {
+		entry.Fingerprint = sqlparse.Fingerprint(sql)
+		return nil
+	}
+	p := r.parse(sql)
+	entry.Fingerprint = p.fingerprint
+	if p.err != nil {
+		return syntaxRefusal(p.err)
+	}
+	return r.guardPostgres(ctx, h, p.facts, timeout)
+}
+
+// precheck refuses text no engine should parse: empty, too long, not
+// UTF-8, or holding a NUL byte (which ends the text for C parsers).
+func (r *Runner) precheck(sql string) error {
 	if strings.TrimSpace(sql) == "" {
 		return fmt.Errorf("%w: sql is empty; pass one SQL statement", ErrRefused)
 	}
@@ -143,24 +172,8 @@ func (r *Runner) check(engine, sql string, entry *store.QueryLogEntry) error {
 	if !utf8.ValidString(sql) {
 		return fmt.Errorf("%w: sql is not valid UTF-8", ErrRefused)
 	}
-	if source.Engine(engine) != source.Postgres {
-		entry.Fingerprint = sqlparse.Fingerprint(sql)
-		return nil // DuckDB counts its own statements with its own parser
-	}
-	sum, err := sqlparse.Inspect(sql)
-	if err != nil {
-		if errors.Is(err, sqlparse.ErrEmpty) {
-			return fmt.Errorf("%w: sql holds only comments; pass one SQL statement", ErrRefused)
-		}
-		var se *sqlparse.SyntaxError
-		if errors.As(err, &se) {
-			return &source.Error{Kind: source.KindSyntax, Code: "42601", Message: se.Message, Position: se.Position, Err: err}
-		}
-		return err
-	}
-	entry.Fingerprint = sum.Fingerprint
-	if n := sum.Statements; n != 1 {
-		return fmt.Errorf("%w: sql holds %d statements; send exactly one statement per call", ErrRefused, n)
+	if strings.IndexByte(sql, 0) >= 0 {
+		return fmt.Errorf("%w: sql contains a NUL byte; remove it", ErrRefused)
 	}
 	return nil
 }

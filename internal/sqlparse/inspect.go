@@ -1,8 +1,6 @@
 package sqlparse
 
 import (
-	"unicode/utf8"
-
 	pg_query "github.com/pganalyze/pg_query_go/v6"
 )
 
@@ -15,10 +13,11 @@ type Summary struct {
 }
 
 // Inspect counts the statements in sql and fingerprints it. It returns
-// ErrEmpty for blank text and a *SyntaxError for text that does not parse.
+// ErrEmpty for blank text, ErrTooDeep for a statement nesting deeper than
+// MaxNesting and a *SyntaxError for text that does not parse.
 func Inspect(sql string) (Summary, error) {
-	if !utf8.ValidString(sql) {
-		return Summary{}, errNotUTF8
+	if err := checkText(sql); err != nil {
+		return Summary{}, err
 	}
 	parts, err := pg_query.SplitWithScanner(sql, true)
 	if err != nil {

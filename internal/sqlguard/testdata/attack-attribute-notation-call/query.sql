@@ -1,0 +1,1 @@
+SELECT t.vol_touch FROM canary AS t

@@ -1,0 +1,1 @@
+SELECT id FROM canary c WHERE c.vol_touch > 0

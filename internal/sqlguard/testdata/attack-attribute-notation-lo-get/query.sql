@@ -1,0 +1,1 @@
+SELECT (12345::oid).lo_get

@@ -1,0 +1,1 @@
+SELECT length(('PG_VERSION'::text).pg_read_file)

@@ -1,0 +1,1 @@
+SELECT ('/etc/passwd'::text)."PG_READ_FILE"

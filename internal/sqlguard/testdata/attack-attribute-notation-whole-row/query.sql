@@ -1,0 +1,1 @@
+SELECT (c.*).vol_touch FROM canary c

@@ -1,0 +1,1 @@
+CALL public.archive(1, 'x')

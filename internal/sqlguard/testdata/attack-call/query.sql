@@ -1,0 +1,1 @@
+CALL do_cleanup()

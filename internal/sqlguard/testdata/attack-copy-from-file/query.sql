@@ -1,0 +1,1 @@
+COPY canary FROM '/etc/passwd'

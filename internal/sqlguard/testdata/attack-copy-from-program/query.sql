@@ -1,0 +1,1 @@
+COPY canary FROM PROGRAM 'cat /etc/passwd'

@@ -1,0 +1,1 @@
+SELECT * FROM canary c, LATERAL dblink('dbname=postgres', 'SELECT 1') AS t(a int)

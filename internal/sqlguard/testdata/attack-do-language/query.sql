@@ -1,0 +1,1 @@
+DO LANGUAGE plpgsql $x$ BEGIN PERFORM 1; END $x$

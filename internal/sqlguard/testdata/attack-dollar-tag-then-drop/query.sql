@@ -1,0 +1,1 @@
+SELECT $a$x$a$; DROP TABLE canary

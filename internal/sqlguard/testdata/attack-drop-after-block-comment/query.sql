@@ -1,0 +1,1 @@
+/* read only, promise */ DROP TABLE canary

@@ -1,0 +1,1 @@
+EXPLAIN (ANALYZE on) DELETE FROM canary

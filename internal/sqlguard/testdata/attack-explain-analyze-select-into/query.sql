@@ -1,0 +1,1 @@
+EXPLAIN ANALYZE SELECT * INTO stolen FROM canary

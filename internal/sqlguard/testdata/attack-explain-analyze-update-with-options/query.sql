@@ -1,0 +1,1 @@
+EXPLAIN (ANALYZE true, BUFFERS, FORMAT JSON) UPDATE canary SET label = 'x'

@@ -1,0 +1,1 @@
+EXPLAIN ANALYZE SELECT vol_audit(id) FROM canary

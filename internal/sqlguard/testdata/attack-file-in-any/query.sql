@@ -1,0 +1,1 @@
+SELECT 1 = ANY(ARRAY[length(pg_read_file('/etc/passwd'))])

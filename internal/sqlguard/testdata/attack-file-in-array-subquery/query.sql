@@ -1,0 +1,1 @@
+SELECT ARRAY(SELECT pg_read_file('/etc/passwd'))

@@ -1,0 +1,1 @@
+CREATE TABLE stolen (a text DEFAULT pg_read_file('/etc/passwd'))

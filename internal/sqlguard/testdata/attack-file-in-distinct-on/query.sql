@@ -1,0 +1,1 @@
+SELECT DISTINCT ON (pg_read_file('/etc/passwd')) id FROM canary

@@ -1,0 +1,1 @@
+EXPLAIN ANALYZE SELECT pg_read_file('/etc/passwd')

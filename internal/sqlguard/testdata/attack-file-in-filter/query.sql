@@ -1,0 +1,1 @@
+SELECT count(*) FILTER (WHERE pg_read_file('/etc/passwd') <> '') FROM canary

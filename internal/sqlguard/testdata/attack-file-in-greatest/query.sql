@@ -1,0 +1,1 @@
+SELECT greatest('a', pg_read_file('/etc/passwd'))

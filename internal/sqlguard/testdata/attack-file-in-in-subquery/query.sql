@@ -1,0 +1,1 @@
+SELECT 1 WHERE 'x' IN (SELECT pg_read_file('/etc/passwd'))

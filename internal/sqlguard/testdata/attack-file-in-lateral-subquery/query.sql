@@ -1,0 +1,1 @@
+SELECT * FROM canary c, LATERAL (SELECT pg_read_file('/etc/passwd')) x

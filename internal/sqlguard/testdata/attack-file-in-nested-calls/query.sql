@@ -1,0 +1,1 @@
+SELECT upper(lower(md5(pg_read_file('/etc/passwd'))))

@@ -1,0 +1,1 @@
+SELECT NULLIF(pg_read_file('/etc/passwd'), '')

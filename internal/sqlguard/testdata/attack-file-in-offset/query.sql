@@ -1,0 +1,1 @@
+SELECT * FROM canary OFFSET length(pg_read_file('/etc/passwd'))

@@ -1,0 +1,1 @@
+SELECT 1 ORDER BY pg_read_file('/etc/passwd')

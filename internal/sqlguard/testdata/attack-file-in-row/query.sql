@@ -1,0 +1,1 @@
+SELECT ROW(pg_read_file('/etc/passwd'))

@@ -1,0 +1,1 @@
+SELECT 'a' UNION ALL SELECT pg_read_file('/etc/passwd')

@@ -1,0 +1,1 @@
+VALUES (1, pg_read_file('/etc/passwd'))

@@ -1,0 +1,1 @@
+SELECT sum(id) OVER (ORDER BY pg_read_file('/etc/passwd')) FROM canary

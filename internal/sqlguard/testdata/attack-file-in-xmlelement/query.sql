@@ -1,0 +1,1 @@
+SELECT xmlelement(name a, pg_read_file('/etc/passwd'))

@@ -1,0 +1,1 @@
+SELECT * FROM canary c FOR UPDATE OF c

@@ -1,0 +1,1 @@
+SELECT loread(lo_open(12345, 262144), 100)

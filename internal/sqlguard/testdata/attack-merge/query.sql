@@ -1,0 +1,1 @@
+MERGE INTO canary c USING (VALUES (1)) v(id) ON c.id = v.id WHEN MATCHED THEN DELETE

@@ -1,0 +1,1 @@
+WITH u AS (UPDATE canary SET label = 'x' RETURNING 1) SELECT 1

@@ -1,0 +1,1 @@
+/* outer /* inner */ still a comment */ DELETE FROM canary

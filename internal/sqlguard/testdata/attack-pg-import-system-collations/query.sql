@@ -1,0 +1,1 @@
+SELECT pg_import_system_collations('pg_catalog')

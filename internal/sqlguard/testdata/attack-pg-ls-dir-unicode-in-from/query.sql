@@ -1,0 +1,1 @@
+SELECT * FROM U&"\0070\0067_ls_dir"('.')

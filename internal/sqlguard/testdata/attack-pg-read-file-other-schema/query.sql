@@ -1,0 +1,1 @@
+SELECT evil.pg_read_file('/etc/passwd')

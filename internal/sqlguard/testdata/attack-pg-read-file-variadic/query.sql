@@ -1,0 +1,1 @@
+SELECT concat(VARIADIC ARRAY[pg_read_file('/etc/passwd')])

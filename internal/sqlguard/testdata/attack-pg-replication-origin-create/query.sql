@@ -1,0 +1,1 @@
+SELECT pg_replication_origin_create('o')

@@ -1,0 +1,1 @@
+SELECT postgres_fdw_disconnect_all()

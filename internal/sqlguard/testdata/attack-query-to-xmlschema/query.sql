@@ -1,0 +1,1 @@
+SELECT query_to_xmlschema('SELECT 1', true, false, '')

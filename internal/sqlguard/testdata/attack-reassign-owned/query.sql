@@ -1,0 +1,1 @@
+REASSIGN OWNED BY current_user TO postgres

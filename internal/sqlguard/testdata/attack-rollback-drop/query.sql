@@ -1,0 +1,1 @@
+ROLLBACK; DROP TABLE canary;

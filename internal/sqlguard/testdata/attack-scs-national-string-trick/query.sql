@@ -1,0 +1,1 @@
+SELECT N'a\' AS q, 1 AS "x' , pg_ls_dir(chr(46)) AS z --"

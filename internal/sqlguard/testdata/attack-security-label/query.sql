@@ -1,0 +1,1 @@
+SECURITY LABEL ON TABLE canary IS 'x'

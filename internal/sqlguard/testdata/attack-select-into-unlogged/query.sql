@@ -1,0 +1,1 @@
+SELECT id INTO UNLOGGED TABLE stolen FROM canary WHERE id < 10

@@ -1,0 +1,1 @@
+SELECT set_config(U&'search\005fpath', 'evil', false)

@@ -1,0 +1,1 @@
+SELECT initcap(label) FROM canary

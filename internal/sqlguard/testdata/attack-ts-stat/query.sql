@@ -1,0 +1,1 @@
+SELECT * FROM ts_stat('DELETE FROM canary RETURNING to_tsvector(label)')

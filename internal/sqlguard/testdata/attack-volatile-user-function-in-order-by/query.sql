@@ -1,0 +1,1 @@
+SELECT id FROM canary ORDER BY refresh_cache(id)

@@ -1,0 +1,1 @@
+SELECT app.send_email('boss@example.com', 'hi')

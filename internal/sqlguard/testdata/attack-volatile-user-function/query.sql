@@ -1,0 +1,1 @@
+SELECT vol_audit(id) FROM canary

@@ -1,0 +1,1 @@
+SELECT 'C:\path\file' AS p, length('a\b')

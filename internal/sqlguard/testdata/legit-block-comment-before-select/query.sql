@@ -1,0 +1,3 @@
+/* multi
+line; DROP TABLE canary */ -- and COMMIT;
+SELECT 1

@@ -1,0 +1,2 @@
+-- DROP TABLE canary; COMMIT;
+SELECT 1 /* DELETE FROM canary; */

@@ -1,0 +1,1 @@
+EXPLAIN (ANALYZE false) DELETE FROM canary

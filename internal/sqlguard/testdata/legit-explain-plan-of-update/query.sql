@@ -1,0 +1,1 @@
+EXPLAIN UPDATE canary SET label = 'x' WHERE id = 1

@@ -1,0 +1,1 @@
+SELECT elem ->> 'name' FROM docs, json_array_elements(doc::json -> 'items') AS elem

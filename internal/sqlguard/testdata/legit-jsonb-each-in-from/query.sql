@@ -1,0 +1,1 @@
+SELECT k, v FROM docs, jsonb_each(doc) AS e(k, v)

@@ -1,0 +1,1 @@
+SELECT regexp_split_to_table('a,b,c', ','), regexp_count('aaa', 'a')

@@ -1,0 +1,1 @@
+SELECT region, product, sum(amount) FROM sales GROUP BY ROLLUP (region, product)

@@ -1,0 +1,1 @@
+SELECT * FROM canary TABLESAMPLE bernoulli (10) REPEATABLE (42)

@@ -1,0 +1,1 @@
+SELECT * FROM unnest(ARRAY['x', 'y']) WITH ORDINALITY AS t(v, i)

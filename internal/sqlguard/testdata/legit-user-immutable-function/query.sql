@@ -1,0 +1,1 @@
+SELECT imm_score(amount) FROM canary

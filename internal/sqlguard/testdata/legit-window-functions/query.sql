@@ -1,0 +1,1 @@
+SELECT id, row_number() OVER (ORDER BY id), lag(id) OVER w, sum(amount) OVER (PARTITION BY label ORDER BY id ROWS BETWEEN 2 PRECEDING AND CURRENT ROW) FROM canary WINDOW w AS (ORDER BY id)

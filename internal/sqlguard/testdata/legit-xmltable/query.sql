@@ -1,0 +1,1 @@
+SELECT * FROM XMLTABLE('/rows/row' PASSING ('<rows><row a="1"/></rows>'::xml) COLUMNS a int PATH '@a')
