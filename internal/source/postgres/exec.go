@@ -45,7 +45,8 @@ const (
   pg_catalog.set_config('DateStyle', 'ISO', true),
   pg_catalog.set_config('IntervalStyle', 'iso_8601', true),
   pg_catalog.set_config('extra_float_digits', '3', true),
-  pg_catalog.set_config('bytea_output', 'hex', true)`
+  pg_catalog.set_config('bytea_output', 'hex', true),
+  pg_catalog.set_config('standard_conforming_strings', 'on', true)`
 )
 
 // Stages of one exchange, in the order the server answers them.

@@ -25,7 +25,8 @@ const writeSetupSQL = `SELECT pg_catalog.set_config('statement_timeout', $1, tru
   pg_catalog.set_config('DateStyle', 'ISO', true),
   pg_catalog.set_config('IntervalStyle', 'iso_8601', true),
   pg_catalog.set_config('extra_float_digits', '3', true),
-  pg_catalog.set_config('bytea_output', 'hex', true)`
+  pg_catalog.set_config('bytea_output', 'hex', true),
+  pg_catalog.set_config('standard_conforming_strings', 'on', true)`
 
 // Write runs one statement in a READ WRITE transaction over the extended
 // protocol, reports what it changed, and commits only when confirm agrees.

@@ -98,3 +98,17 @@ func TestWriteRefusesTransactionControl(t *testing.T) {
 		t.Fatalf("Query after writes: %v", err)
 	}
 }
+
+// TestStandardConformingStringsForced: whatever the session says, a
+// backslash in a plain literal is an ordinary character, as pg_query (the
+// guard's parser) reads it; otherwise the two would see different tokens.
+func TestStandardConformingStringsForced(t *testing.T) {
+	_, dsn := openDB(t, "", nil)
+	s := openDSN(t, dsn+"&options=-c%20standard_conforming_strings%3Doff", nil)
+	if v := scalar(t, s, `SELECT reset_val FROM pg_settings WHERE name = 'standard_conforming_strings'`); v != "off" {
+		t.Fatalf("the session default should be off for this test, is %v", v)
+	}
+	if v := scalar(t, s, `SELECT 'a\' AS s`); v != `a\` {
+		t.Fatalf("literal read as %q", v)
+	}
+}
