@@ -214,11 +214,18 @@ func (r *Runner) record(ctx context.Context, e *store.QueryLogEntry, start time.
 	}
 }
 
+// refusedKind reports whether a database error is a refusal by one of the
+// lower safety layers (read-only transaction, DuckDB sandbox or statement
+// check) rather than a failure of a statement that was allowed to run.
+func refusedKind(k source.Kind) bool {
+	return k == source.KindUnsupported || k == source.KindReadOnly || k == source.KindSandbox
+}
+
 func verdict(ctx context.Context, err error) string {
 	switch {
 	case err == nil:
 		return VerdictOK
-	case errors.Is(err, ErrRefused), source.KindOf(err) == source.KindUnsupported:
+	case errors.Is(err, ErrRefused), refusedKind(source.KindOf(err)):
 		return VerdictRefused
 	case source.KindOf(err) == source.KindTimeout:
 		return VerdictTimeout

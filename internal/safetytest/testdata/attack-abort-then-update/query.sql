@@ -1,0 +1,1 @@
+ABORT; UPDATE canary SET amount = 0

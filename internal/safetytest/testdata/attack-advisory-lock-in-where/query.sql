@@ -1,0 +1,1 @@
+SELECT id FROM canary WHERE pg_try_advisory_lock(id) LIMIT 3

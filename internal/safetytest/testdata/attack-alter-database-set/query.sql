@@ -1,0 +1,1 @@
+ALTER DATABASE {{DB}} SET default_transaction_read_only = off

@@ -1,0 +1,1 @@
+ALTER SYSTEM SET log_min_duration_statement = -1

@@ -1,0 +1,1 @@
+ALTER TABLE canary ADD COLUMN pwned integer

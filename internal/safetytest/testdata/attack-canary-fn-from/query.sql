@@ -1,0 +1,1 @@
+SELECT * FROM canary_fn()

@@ -1,0 +1,1 @@
+SELECT id FROM canary ORDER BY canary_fn() LIMIT 1

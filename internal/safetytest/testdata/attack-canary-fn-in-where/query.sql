@@ -1,0 +1,1 @@
+SELECT count(*) FROM canary WHERE canary_fn() = 1

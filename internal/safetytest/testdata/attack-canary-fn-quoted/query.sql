@@ -1,0 +1,1 @@
+SELECT public."canary_fn"()

@@ -1,0 +1,1 @@
+SELECT canary_fn()

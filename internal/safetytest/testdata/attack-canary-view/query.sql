@@ -1,0 +1,1 @@
+SELECT * FROM canary_view LIMIT 1

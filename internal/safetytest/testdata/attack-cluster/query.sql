@@ -1,0 +1,1 @@
+CLUSTER canary USING canary_pkey

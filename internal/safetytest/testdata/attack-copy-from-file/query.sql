@@ -1,0 +1,1 @@
+COPY canary FROM '{{SCRATCH}}/secret.txt'

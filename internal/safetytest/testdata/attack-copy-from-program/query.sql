@@ -1,0 +1,1 @@
+COPY canary FROM PROGRAM 'echo 1000,pwned,1' WITH (FORMAT csv)

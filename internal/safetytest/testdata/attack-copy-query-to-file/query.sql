@@ -1,0 +1,1 @@
+COPY (SELECT * FROM canary) TO '{{SCRATCH}}/pwned_query.csv' WITH (FORMAT csv)

@@ -1,0 +1,1 @@
+COPY canary TO PROGRAM 'touch {{SCRATCH}}/pwned_program'

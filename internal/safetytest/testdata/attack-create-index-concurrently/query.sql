@@ -1,0 +1,1 @@
+CREATE INDEX CONCURRENTLY pwned ON canary (name)

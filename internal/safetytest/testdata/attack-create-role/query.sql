@@ -1,0 +1,1 @@
+CREATE ROLE safetytest_evil SUPERUSER

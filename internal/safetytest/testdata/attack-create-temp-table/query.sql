@@ -1,0 +1,1 @@
+CREATE TEMP TABLE pwned AS SELECT 1 AS one

@@ -1,0 +1,1 @@
+CREATE VIEW pwned AS SELECT 1 AS one

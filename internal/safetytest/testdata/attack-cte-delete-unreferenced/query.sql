@@ -1,0 +1,1 @@
+WITH d AS (DELETE FROM canary) SELECT 1 AS one

@@ -1,0 +1,1 @@
+WITH d AS (SELECT 1 AS id) DELETE FROM canary WHERE id IN (SELECT id FROM d)

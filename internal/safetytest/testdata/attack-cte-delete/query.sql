@@ -1,0 +1,1 @@
+WITH d AS (DELETE FROM canary RETURNING *) SELECT count(*) FROM d

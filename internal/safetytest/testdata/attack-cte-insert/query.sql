@@ -1,0 +1,1 @@
+WITH i AS (INSERT INTO canary VALUES (1000, 'pwned', 1) RETURNING id) SELECT * FROM i

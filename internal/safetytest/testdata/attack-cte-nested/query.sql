@@ -1,0 +1,1 @@
+WITH a AS (SELECT 1 AS x), b AS (WITH c AS (DELETE FROM canary RETURNING id) SELECT id FROM c) SELECT count(*) FROM b

@@ -1,0 +1,1 @@
+SELECT dblink_exec('{{PGDSN}}', 'CREATE ROLE safetytest_evil')

@@ -1,0 +1,1 @@
+SELECT dblink_exec('{{PGDSN}}', 'DELETE FROM canary')

@@ -1,0 +1,1 @@
+SELECT * FROM dblink('{{PGDSN}}', 'DELETE FROM canary RETURNING id') AS t(id int)

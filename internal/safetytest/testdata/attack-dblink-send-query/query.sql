@@ -1,0 +1,1 @@
+SELECT dblink_send_query('safetytest', 'DELETE FROM canary')

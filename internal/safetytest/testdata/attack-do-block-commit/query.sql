@@ -1,0 +1,1 @@
+DO $$ BEGIN COMMIT; DELETE FROM canary; END $$

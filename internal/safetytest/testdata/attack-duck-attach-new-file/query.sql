@@ -1,0 +1,1 @@
+ATTACH '{{SCRATCH}}/pwned.duckdb' AS pwned

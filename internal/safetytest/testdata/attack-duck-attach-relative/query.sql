@@ -1,0 +1,1 @@
+ATTACH 'pwned_relative.duckdb' AS pwned

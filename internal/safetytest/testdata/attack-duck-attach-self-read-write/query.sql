@@ -1,0 +1,1 @@
+ATTACH '{{DUCKFILE}}' AS again (READ_WRITE)

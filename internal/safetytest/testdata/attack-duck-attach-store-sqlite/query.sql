@@ -1,0 +1,1 @@
+ATTACH '{{HOME}}/iopsdata.db' AS store (TYPE sqlite)

@@ -1,0 +1,1 @@
+CALL dbgen(sf = 0.01)

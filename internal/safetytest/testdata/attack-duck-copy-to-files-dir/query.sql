@@ -1,0 +1,1 @@
+COPY (SELECT * FROM canary) TO '{{HOME}}/files/pwned.parquet' (FORMAT parquet)

@@ -1,0 +1,1 @@
+COPY canary TO 'pwned_relative.csv'

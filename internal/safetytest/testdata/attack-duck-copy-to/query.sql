@@ -1,0 +1,1 @@
+COPY canary TO '{{SCRATCH}}/pwned.csv'

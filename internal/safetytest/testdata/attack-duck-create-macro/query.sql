@@ -1,0 +1,1 @@
+CREATE MACRO pwned(a) AS a + 1

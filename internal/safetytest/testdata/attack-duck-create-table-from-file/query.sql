@@ -1,0 +1,1 @@
+CREATE TABLE pwned AS SELECT * FROM read_text('{{HOME}}/secret.txt')

@@ -1,0 +1,1 @@
+CREATE TEMP MACRO pwned(a) AS a + 1

@@ -1,0 +1,1 @@
+CREATE TEMP VIEW pwned AS SELECT 1 AS one

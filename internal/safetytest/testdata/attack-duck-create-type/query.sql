@@ -1,0 +1,1 @@
+CREATE TYPE pwned AS ENUM ('a')

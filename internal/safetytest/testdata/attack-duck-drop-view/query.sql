@@ -1,0 +1,1 @@
+DROP VIEW sales_by_region

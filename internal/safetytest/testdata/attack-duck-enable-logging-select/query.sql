@@ -1,0 +1,1 @@
+SELECT * FROM enable_logging(storage = 'stdout')

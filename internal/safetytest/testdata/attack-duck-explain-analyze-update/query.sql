@@ -1,0 +1,1 @@
+EXPLAIN ANALYZE UPDATE canary SET amount = 0

@@ -1,0 +1,1 @@
+INSERT OR REPLACE INTO canary VALUES (1, 'pwned', 1)

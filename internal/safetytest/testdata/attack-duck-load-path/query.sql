@@ -1,0 +1,1 @@
+LOAD '{{SCRATCH}}/evil.duckdb_extension'

@@ -1,0 +1,1 @@
+MERGE INTO canary USING (SELECT 1 AS id) s ON canary.id = s.id WHEN MATCHED THEN DELETE

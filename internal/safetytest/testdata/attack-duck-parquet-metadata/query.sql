@@ -1,0 +1,1 @@
+SELECT * FROM parquet_metadata('{{HOME}}/iopsdata.db')

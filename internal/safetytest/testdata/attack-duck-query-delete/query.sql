@@ -1,0 +1,1 @@
+SELECT * FROM query('DELETE FROM canary RETURNING id')

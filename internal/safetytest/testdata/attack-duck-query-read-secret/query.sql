@@ -1,0 +1,1 @@
+SELECT * FROM query('SELECT content FROM read_text(''{{HOME}}/secret.txt'')')

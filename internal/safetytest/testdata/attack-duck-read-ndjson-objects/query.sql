@@ -1,0 +1,1 @@
+SELECT * FROM read_ndjson_objects('/proc/self/environ')

@@ -1,0 +1,1 @@
+RESET lock_configuration

@@ -1,0 +1,1 @@
+SET home_directory = '{{HOME}}'

@@ -1,0 +1,1 @@
+SET temp_directory = '{{SCRATCH}}'

@@ -1,0 +1,1 @@
+END; TRUNCATE canary

@@ -1,0 +1,1 @@
+EXECUTE safetytest_p

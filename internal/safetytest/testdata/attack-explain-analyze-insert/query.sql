@@ -1,0 +1,1 @@
+EXPLAIN ANALYZE INSERT INTO canary VALUES (1000, 'pwned', 1)

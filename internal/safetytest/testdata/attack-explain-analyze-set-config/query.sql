@@ -1,0 +1,1 @@
+EXPLAIN ANALYZE SELECT set_config('safetytest.attack', 'pwned', false)

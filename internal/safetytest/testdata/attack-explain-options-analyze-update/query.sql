@@ -1,0 +1,1 @@
+EXPLAIN (ANALYZE, BUFFERS) UPDATE canary SET amount = 0

@@ -1,0 +1,1 @@
+WITH c AS (SELECT * FROM canary FOR UPDATE) SELECT count(*) FROM c

@@ -1,0 +1,1 @@
+INSERT INTO canary VALUES (1000, 'pwned', 1)

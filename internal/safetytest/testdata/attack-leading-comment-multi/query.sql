@@ -1,0 +1,1 @@
+/* report */ SELECT 1; DELETE FROM canary

@@ -1,0 +1,2 @@
+-- SELECT
+DELETE FROM canary

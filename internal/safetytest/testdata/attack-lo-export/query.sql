@@ -1,0 +1,1 @@
+SELECT lo_export(424242, '{{SCRATCH}}/pwned_lo')

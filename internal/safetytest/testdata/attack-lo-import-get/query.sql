@@ -1,0 +1,1 @@
+SELECT convert_from(lo_get(lo_import('{{SCRATCH}}/secret.txt')), 'UTF8') AS s

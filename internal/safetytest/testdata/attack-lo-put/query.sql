@@ -1,0 +1,1 @@
+SELECT lo_put(424242, 0, 'pwned')

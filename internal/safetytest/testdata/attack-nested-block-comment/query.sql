@@ -1,0 +1,1 @@
+/* /* nested */ SELECT */ DELETE FROM canary

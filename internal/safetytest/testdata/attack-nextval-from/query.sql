@@ -1,0 +1,1 @@
+SELECT * FROM nextval('canary_seq')

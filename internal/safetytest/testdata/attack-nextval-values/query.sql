@@ -1,0 +1,1 @@
+VALUES (nextval('canary_seq'))

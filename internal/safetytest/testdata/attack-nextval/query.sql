@@ -1,0 +1,1 @@
+SELECT nextval('canary_seq')

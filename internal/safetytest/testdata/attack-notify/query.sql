@@ -1,0 +1,1 @@
+NOTIFY safetytest, 'pwned'

@@ -1,0 +1,1 @@
+SELECT 1À» DROP TABLE canary

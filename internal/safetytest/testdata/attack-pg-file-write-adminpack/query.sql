@@ -1,0 +1,1 @@
+SELECT pg_file_write('{{SCRATCH}}/pwned_adminpack', 'x', false)

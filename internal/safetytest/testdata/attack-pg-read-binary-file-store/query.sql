@@ -1,0 +1,1 @@
+SELECT length(pg_read_binary_file('{{HOME}}/iopsdata.db'))

@@ -1,0 +1,1 @@
+SELECT * FROM pg_read_binary_file('{{SCRATCH}}/secret.txt')

@@ -1,0 +1,1 @@
+VALUES (pg_read_file('{{SCRATCH}}/secret.txt'))

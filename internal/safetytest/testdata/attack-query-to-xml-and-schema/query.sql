@@ -1,0 +1,1 @@
+SELECT query_to_xml_and_xmlschema('UPDATE canary SET amount = 0 RETURNING id', true, false, '')

@@ -1,0 +1,1 @@
+SELECT pg_catalog.pg_read_file('{{SCRATCH}}/secret.txt')

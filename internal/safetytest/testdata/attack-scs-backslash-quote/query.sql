@@ -1,0 +1,1 @@
+SELECT 'x\'; DELETE FROM canary; --'

@@ -1,0 +1,1 @@
+SELECT * INTO TEMP pwned FROM canary

@@ -1,0 +1,1 @@
+SELECT id INTO UNLOGGED TABLE pwned FROM canary

@@ -1,0 +1,1 @@
+SELECT * INTO pwned FROM canary

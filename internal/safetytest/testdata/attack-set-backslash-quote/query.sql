@@ -1,0 +1,1 @@
+SET backslash_quote = on

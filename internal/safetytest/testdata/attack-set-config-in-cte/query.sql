@@ -1,0 +1,1 @@
+WITH x AS (SELECT set_config('default_transaction_read_only', 'off', false) AS v) SELECT v FROM x

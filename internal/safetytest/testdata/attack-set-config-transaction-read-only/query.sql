@@ -1,0 +1,1 @@
+SELECT set_config('transaction_read_only', 'off', false)

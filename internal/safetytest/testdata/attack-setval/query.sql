@@ -1,0 +1,1 @@
+SELECT setval('canary_seq', 1)

@@ -1,0 +1,1 @@
+TABLE canary; DELETE FROM canary

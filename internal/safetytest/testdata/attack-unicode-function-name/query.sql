@@ -1,0 +1,1 @@
+SELECT U&"pg\005Fread\005Ffile"('{{SCRATCH}}/secret.txt')

@@ -1,0 +1,1 @@
+DROP TABLE U&"c\0061nary"

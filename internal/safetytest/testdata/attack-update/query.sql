@@ -1,0 +1,1 @@
+UPDATE canary SET amount = 0

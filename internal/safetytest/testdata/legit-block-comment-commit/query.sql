@@ -1,0 +1,1 @@
+SELECT /* COMMIT; DELETE FROM canary; */ 1 AS one

@@ -1,0 +1,1 @@
+SELECT $tag$it's; DELETE FROM canary$tag$ AS s

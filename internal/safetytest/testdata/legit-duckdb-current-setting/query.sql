@@ -1,0 +1,1 @@
+SELECT current_setting('enable_external_access') AS ext

@@ -1,0 +1,1 @@
+SELECT * EXCLUDE (amount) FROM canary WHERE id < 3 ORDER BY id

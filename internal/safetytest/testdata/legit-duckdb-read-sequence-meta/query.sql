@@ -1,0 +1,1 @@
+SELECT sequence_name, start_value FROM duckdb_sequences()

@@ -1,0 +1,1 @@
+SELECT 'SELECT * FROM canary FOR UPDATE' AS q

@@ -1,0 +1,1 @@
+FROM emp SELECT name ORDER BY id

@@ -1,0 +1,1 @@
+SELECT json_agg(name ORDER BY id) AS names FROM emp

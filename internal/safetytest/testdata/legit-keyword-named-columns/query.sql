@@ -1,0 +1,1 @@
+SELECT 1 AS "commit", 2 AS "drop", 3 AS "into"

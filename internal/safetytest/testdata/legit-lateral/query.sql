@@ -1,0 +1,1 @@
+SELECT r.region, t.id, t.qty FROM (SELECT DISTINCT region FROM sales) r, LATERAL (SELECT id, qty FROM sales s WHERE s.region = r.region ORDER BY qty DESC, id LIMIT 2) t ORDER BY r.region, t.qty DESC, t.id

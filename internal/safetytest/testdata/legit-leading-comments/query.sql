@@ -1,0 +1,3 @@
+/* weekly report */
+-- by region
+SELECT region, count(*) AS n FROM sales GROUP BY region ORDER BY region

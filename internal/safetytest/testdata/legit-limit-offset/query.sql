@@ -1,0 +1,1 @@
+SELECT id, name FROM canary ORDER BY id LIMIT 3 OFFSET 10

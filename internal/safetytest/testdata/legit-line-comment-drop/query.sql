@@ -1,0 +1,2 @@
+-- DROP TABLE canary; COMMIT;
+SELECT count(*) AS n FROM canary

@@ -1,0 +1,1 @@
+SELECT obj_description('canary'::regclass, 'pg_class') AS comment

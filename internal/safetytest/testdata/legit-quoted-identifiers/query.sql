@@ -1,0 +1,1 @@
+SELECT "id", "name" FROM "canary" WHERE "id" < 3 ORDER BY 1

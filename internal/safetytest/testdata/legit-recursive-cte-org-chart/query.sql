@@ -1,0 +1,1 @@
+WITH RECURSIVE chain(id, name, depth) AS (SELECT id, name, 0 FROM emp WHERE manager_id IS NULL UNION ALL SELECT e.id, e.name, c.depth + 1 FROM emp e JOIN chain c ON e.manager_id = c.id) SELECT id, name, depth FROM chain ORDER BY depth, id

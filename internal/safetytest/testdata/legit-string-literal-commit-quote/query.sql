@@ -1,0 +1,1 @@
+SELECT 'it''s; COMMIT; DELETE FROM canary' AS s

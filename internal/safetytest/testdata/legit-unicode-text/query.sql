@@ -1,0 +1,1 @@
+SELECT 'héllo wörld ☃' AS s, length('☃') AS n

@@ -1,0 +1,1 @@
+SELECT region, revenue FROM sales_by_region ORDER BY region

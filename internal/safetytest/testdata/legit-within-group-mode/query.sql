@@ -1,0 +1,1 @@
+SELECT mode() WITHIN GROUP (ORDER BY product) AS top_product FROM sales
