@@ -83,8 +83,10 @@ func main() {
 	pg := flag.String("pg", os.Getenv("IOPSDATA_TEST_PG"), "PostgreSQL DSN")
 	n := flag.Int("n", 2000, "small-query calls")
 	nBig := flag.Int("nbig", 100, "10,000-row calls")
+	vary := flag.Bool("vary", false, "make every small query's text different (a trailing comment), so no cache keyed by SQL text helps")
 	ref := flag.String("reference", "", "instead of iopsdata, measure the reference server: path of @modelcontextprotocol/server-postgres dist/index.js (run with node)")
 	flag.Parse()
+	varyText = *vary
 	if *ref != "" {
 		err := runReference(*ref, *pg, *n, *nBig)
 		if err != nil {
@@ -211,10 +213,17 @@ const (
 	bigSQL   = "SELECT g AS id, 'name ' || g AS name, g * 1.5 AS score FROM generate_series(1, 10000) g"
 )
 
+// varyText makes each measured statement's text unique.
+var varyText bool
+
 func measure(r *rpc, args map[string]any, n int) ([]time.Duration, int, error) {
 	var lat []time.Duration
 	size := 0
+	base, _ := args["sql"].(string)
 	for i := 0; i < n+n/10; i++ {
+		if varyText {
+			args["sql"] = fmt.Sprintf("%s /* call %d */", base, i)
+		}
 		start := time.Now()
 		sz, err := r.tool(r.toolName, args)
 		if err != nil {
