@@ -24,7 +24,17 @@ func renderRows(o ExecuteSQLOut) string {
 		}
 		w.b = append(w.b, '\n')
 	}
+	if o.Write != nil {
+		state := "committed"
+		if !o.Write.Committed {
+			state = "NOT committed"
+		}
+		w.b = fmt.Appendf(w.b, "%s: %s\n", o.Write.Tag, state)
+	}
 	w.b = fmt.Appendf(w.b, "(%d rows, %.1f ms", o.RowCount, o.ElapsedMS)
+	if o.Write != nil && o.Hint != "" {
+		w.b = append(w.b, ", "+o.Hint...)
+	}
 	if o.Truncated {
 		w.b = append(w.b, ", truncated: "+o.Hint...)
 	}

@@ -22,19 +22,34 @@ type env struct {
 	home  string
 }
 
-func newEnv(t *testing.T) *env {
+func newEnv(t *testing.T) *env { return newEnvWith(t, envOptions{}) }
+
+type envOptions struct {
+	home        string // "" → a new temp dir
+	allowWrites bool
+	elicit      client.ElicitationHandler // nil: the client cannot be asked
+}
+
+func newEnvWith(t *testing.T, o envOptions) *env {
 	t.Helper()
-	home := t.TempDir()
+	home := o.home
+	if home == "" {
+		home = t.TempDir()
+	}
 	st, err := store.Open(t.Context(), store.Options{Home: home})
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { st.Close() })
-	cm := conns.New(st, conns.Config{Home: home, DemoPath: filepath.Join(home, "demo.duckdb")}, nil, nil)
+	cm := conns.New(st, conns.Config{Home: home, DemoPath: filepath.Join(home, "demo.duckdb"), AllowWrites: o.allowWrites}, nil, nil)
 	t.Cleanup(cm.Close)
 	runner := query.New(cm, st, query.Limits{}, nil)
-	s := NewServer(&Deps{Conns: cm, Runner: runner, Store: st}, Options{Name: "test", Version: "test"})
-	c, err := client.NewInProcessClient(s)
+	s := NewServer(&Deps{Conns: cm, Runner: runner, Store: st, AllowWrites: o.allowWrites}, Options{Name: "test", Version: "test"})
+	var opts []client.ClientOption
+	if o.elicit != nil {
+		opts = append(opts, client.WithElicitationHandler(o.elicit))
+	}
+	c, err := client.NewInProcessClientWithOptions(s, opts...)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -26,14 +26,14 @@ func BenchmarkCheckPostgres(b *testing.B) {
 	r := New(nil, nil, Limits{}, nil)
 	h := handle(source.Postgres, &fakeSource{engine: source.Postgres})
 	var e store.QueryLogEntry
-	if err := r.check(b.Context(), h, fmt.Sprintf(benchJoin, 0), 0, &e); err != nil {
+	if _, err := r.check(b.Context(), h, fmt.Sprintf(benchJoin, 0), 0, &e); err != nil {
 		b.Fatal(err)
 	}
 	b.Run("new", func(b *testing.B) {
 		i := 0
 		for b.Loop() {
 			i++
-			if err := r.check(b.Context(), h, fmt.Sprintf(benchJoin, i), 0, &e); err != nil {
+			if _, err := r.check(b.Context(), h, fmt.Sprintf(benchJoin, i), 0, &e); err != nil {
 				b.Fatal(err)
 			}
 		}
@@ -41,7 +41,7 @@ func BenchmarkCheckPostgres(b *testing.B) {
 	b.Run("repeat", func(b *testing.B) {
 		sql := fmt.Sprintf(benchJoin, 50)
 		for b.Loop() {
-			if err := r.check(b.Context(), h, sql, 0, &e); err != nil {
+			if _, err := r.check(b.Context(), h, sql, 0, &e); err != nil {
 				b.Fatal(err)
 			}
 		}

@@ -74,7 +74,8 @@ func (r *Runner) checkExplain(ctx context.Context, h conns.Handle, sql, text str
 		return fmt.Errorf("%w: %s statements cannot be explained; pass a query (SELECT, WITH, VALUES, TABLE) or INSERT, UPDATE, DELETE or MERGE",
 			ErrRefused, strings.ToUpper(p.facts.Statements[0].Kind))
 	}
-	return r.guardPostgres(ctx, h, full.facts, timeout)
+	_, err := r.guardPostgres(ctx, h, full.facts, timeout)
+	return err
 }
 
 // planText joins the plan rows. PostgreSQL returns one line per row in one

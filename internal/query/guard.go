@@ -58,24 +58,35 @@ func (r *Runner) parse(sql string) *parsed {
 
 // guardPostgres refuses PostgreSQL SQL the guard does not allow on this
 // connection, before the database sees it. Functions and operators only
-// the catalog can judge are looked up on the connection itself.
-func (r *Runner) guardPostgres(ctx context.Context, h conns.Handle, facts sqlparse.Facts, timeout time.Duration) error {
+// the catalog can judge are looked up on the connection itself. It returns
+// the class of the allowed statement: anything but read is a write.
+func (r *Runner) guardPostgres(ctx context.Context, h conns.Handle, facts sqlparse.Facts, timeout time.Duration) (sqlparse.Class, error) {
 	pol := r.policy(h.Conn)
+	if r.writable(h.Conn) {
+		for _, w := range h.Conn.Options.Writes {
+			pol.Writes = append(pol.Writes, sqlparse.Class(w))
+		}
+	}
 	d := sqlguard.Check(facts, pol)
 	if !d.Allowed {
-		return refusal(d)
+		return "", refusal(d)
 	}
 	if len(d.Lookups) == 0 {
-		return nil
+		return d.Class, nil
 	}
 	vol, err := r.catalog.resolve(ctx, h, d.Lookups, timeout)
 	if err != nil {
-		return fmt.Errorf("check functions in the catalog: %w", err)
+		return "", fmt.Errorf("check functions in the catalog: %w", err)
 	}
 	if d = sqlguard.Resolve(d, pol, vol); !d.Allowed {
-		return refusal(d)
+		return "", refusal(d)
 	}
-	return nil
+	return d.Class, nil
+}
+
+// writable reports whether writes may run on c (after confirmation).
+func (r *Runner) writable(c store.Connection) bool {
+	return r.conns != nil && r.conns.Writable(c)
 }
 
 // refusal wraps a guard refusal so it matches ErrRefused and the guard's

@@ -105,6 +105,9 @@ type Request struct {
 	MaxRows    int // 0: connection or server default
 	MaxBytes   int
 	TimeoutMS  int
+	// Confirm is asked, with the write's transaction open, whether to
+	// commit a write on a writable connection. Nil refuses writes.
+	Confirm source.Confirm
 }
 
 // Response is the result plus what the caller needs to interpret it.
@@ -112,6 +115,9 @@ type Response struct {
 	*source.Result
 	Limits source.Limits // the limits that applied
 	Engine source.Engine
+	// Change is set for a write: what it did, and whether it committed.
+	Change    *source.Change
+	Committed bool
 }
 
 // Execute runs one read-only statement and logs it.
@@ -129,11 +135,20 @@ func (r *Runner) execute(ctx context.Context, req Request, entry *store.QueryLog
 		return nil, err
 	}
 	lim := r.resolve(h.Conn.Options, req.MaxRows, req.MaxBytes, req.TimeoutMS)
-	if err := r.check(ctx, h, req.SQL, lim.Timeout, entry); err != nil {
+	class, err := r.check(ctx, h, req.SQL, lim.Timeout, entry)
+	if err != nil {
 		return nil, err
+	}
+	if class != "" && class != sqlparse.ClassRead {
+		return r.write(ctx, h, req, lim)
 	}
 	res, err := h.Source.Query(ctx, req.SQL, lim)
 	if err != nil {
+		// DuckDB classifies its own statements: on a writable connection a
+		// write that Query turned away goes the confirmed-write way.
+		if source.Engine(h.Conn.Engine) == source.DuckDB && source.KindOf(err) == source.KindReadOnly && r.writable(h.Conn) {
+			return r.write(ctx, h, req, lim)
+		}
 		return nil, err
 	}
 	return &Response{Result: res, Limits: lim, Engine: h.Source.Engine()}, nil
@@ -144,18 +159,18 @@ func (r *Runner) execute(ctx context.Context, req Request, entry *store.QueryLog
 // (sqlguard on pg_query's facts, then the connection's catalog for
 // functions only it can judge). DuckDB SQL is left to the DuckDB adapter,
 // which counts and classifies statements with DuckDB's own parser.
-func (r *Runner) check(ctx context.Context, h conns.Handle, sql string, timeout time.Duration, entry *store.QueryLogEntry) error {
+func (r *Runner) check(ctx context.Context, h conns.Handle, sql string, timeout time.Duration, entry *store.QueryLogEntry) (sqlparse.Class, error) {
 	if err := r.precheck(sql); err != nil {
-		return err
+		return "", err
 	}
 	if source.Engine(h.Conn.Engine) != source.Postgres {
 		entry.Fingerprint = sqlparse.Fingerprint(sql)
-		return nil
+		return "", nil
 	}
 	p := r.parse(sql)
 	entry.Fingerprint = p.fingerprint
 	if p.err != nil {
-		return syntaxRefusal(p.err)
+		return "", syntaxRefusal(p.err)
 	}
 	return r.guardPostgres(ctx, h, p.facts, timeout)
 }
@@ -203,9 +218,15 @@ func (r *Runner) record(ctx context.Context, e *store.QueryLogEntry, start time.
 	e.At = start.UTC()
 	e.ElapsedMS = float64(time.Since(start).Microseconds()) / 1000
 	e.Verdict = verdict(ctx, err)
-	if err != nil {
+	switch {
+	case err != nil:
 		e.Error = err.Error()
-	} else if resp != nil {
+	case resp != nil && resp.Change != nil:
+		e.Rows = int(max(resp.Change.RowsAffected, int64(len(resp.Rows))))
+		if !resp.Committed {
+			e.Verdict = VerdictDeclined
+		}
+	case resp != nil:
 		e.Rows = len(resp.Rows)
 	}
 	// Log even when the caller has gone: the entry matters most then.

@@ -92,7 +92,7 @@ func TestCheckRefusesBeforeTheDatabase(t *testing.T) {
 		"SELECT " + string(make([]byte, 200)), "COMMIT; DROP TABLE t", "DROP TABLE t", "SELECT * FROM pg_read_file('/etc/passwd')",
 		"SELECT * FROM t FOR UPDATE", "WITH d AS (DELETE FROM t RETURNING *) SELECT * FROM d", "SET search_path = evil", "SELECT 1\x00; DROP TABLE t"} {
 		var e store.QueryLogEntry
-		err := r.check(ctx, h, sql, 0, &e)
+		_, err := r.check(ctx, h, sql, 0, &e)
 		if !errors.Is(err, ErrRefused) {
 			t.Errorf("%q: %v, want refused", sql, err)
 		}
@@ -104,10 +104,10 @@ func TestCheckRefusesBeforeTheDatabase(t *testing.T) {
 		t.Fatalf("refused SQL reached the source: %q", src.sent)
 	}
 	var e store.QueryLogEntry
-	if err := r.check(ctx, h, "SELECT * FROM t WHERE id = 7", 0, &e); err != nil || e.Fingerprint == "" {
+	if _, err := r.check(ctx, h, "SELECT * FROM t WHERE id = 7", 0, &e); err != nil || e.Fingerprint == "" {
 		t.Fatalf("valid SQL: %v, fingerprint %q", err, e.Fingerprint)
 	}
-	err := r.check(ctx, h, "SELEC 1", 0, &e)
+	_, err := r.check(ctx, h, "SELEC 1", 0, &e)
 	if source.KindOf(err) != source.KindSyntax {
 		t.Fatalf("syntax error kind: %v", err)
 	}
@@ -136,7 +136,7 @@ func TestGuardErrorsSayWhatToDo(t *testing.T) {
 	}
 	for _, c := range cases {
 		var e store.QueryLogEntry
-		err := r.check(t.Context(), h, c.sql, 0, &e)
+		_, err := r.check(t.Context(), h, c.sql, 0, &e)
 		if !errors.Is(err, c.sentinel) || !errors.Is(err, ErrRefused) || !strings.Contains(err.Error(), c.text) {
 			t.Errorf("%q: %v; want %v and %q", c.sql, err, c.sentinel, c.text)
 		}
@@ -147,7 +147,7 @@ func TestDuckDBSQLIsLeftToItsAdapter(t *testing.T) {
 	r := New(nil, nil, Limits{}, nil)
 	src := &fakeSource{engine: source.DuckDB}
 	var e store.QueryLogEntry
-	if err := r.check(t.Context(), handle(source.DuckDB, src), "DROP TABLE t", 0, &e); err != nil || e.Fingerprint == "" {
+	if _, err := r.check(t.Context(), handle(source.DuckDB, src), "DROP TABLE t", 0, &e); err != nil || e.Fingerprint == "" {
 		t.Fatalf("duckdb: %v, fingerprint %q", err, e.Fingerprint)
 	}
 	if len(src.sent) != 0 {
@@ -172,14 +172,14 @@ func TestVolatileFunctionsAndTheirOverride(t *testing.T) {
 		"SELECT t.score FROM t":             nil,
 	} {
 		var e store.QueryLogEntry
-		err := r.check(t.Context(), h, sql, 0, &e)
+		_, err := r.check(t.Context(), h, sql, 0, &e)
 		if (want == nil) != (err == nil) || (want != nil && !errors.Is(err, want)) {
 			t.Errorf("%q: %v, want %v", sql, err, want)
 		}
 	}
 	h.Conn.Options.AllowFunctions = []string{"audit"}
 	var e store.QueryLogEntry
-	if err := r.check(t.Context(), h, "SELECT audit(id) FROM t", 0, &e); err != nil {
+	if _, err := r.check(t.Context(), h, "SELECT audit(id) FROM t", 0, &e); err != nil {
 		t.Fatalf("allow-listed function: %v", err)
 	}
 }
