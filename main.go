@@ -16,9 +16,11 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/iopsdata/iopsdata/internal/catalog"
 	"github.com/iopsdata/iopsdata/internal/conns"
 	"github.com/iopsdata/iopsdata/internal/query"
 	"github.com/iopsdata/iopsdata/internal/source/duckdb"
+	"github.com/iopsdata/iopsdata/resources"
 	"github.com/iopsdata/iopsdata/store"
 	"github.com/iopsdata/iopsdata/tools"
 	"github.com/mark3labs/mcp-go/server"
@@ -86,8 +88,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		DefaultRows: cfg.maxRows, MaxRows: cfg.maxRowsCap, DefaultBytes: cfg.maxBytes, MaxBytes: cfg.maxBytesCap,
 		DefaultTimeout: cfg.timeout, MaxTimeout: cfg.maxTimeout,
 	}, log)
-	mcpServer := tools.NewServer(&tools.Deps{Conns: cm, Runner: runner, Store: st, Log: log, AllowWrites: cfg.allowWrites},
-		tools.Options{Name: "iopsdata", Version: version, Toolsets: cfg.toolsets})
+	cat := catalog.NewCache(0)
+	res := &resources.Deps{Conns: cm, Catalog: cat}
+	mcpServer := tools.NewServer(&tools.Deps{Conns: cm, Runner: runner, Store: st, Log: log, AllowWrites: cfg.allowWrites, Catalog: cat},
+		tools.Options{Name: "iopsdata", Version: version, Toolsets: cfg.toolsets, ServerOptions: resources.ServerOptions(res)})
+	resources.Register(mcpServer, res)
 
 	if cfg.httpAddr != "" {
 		return serveHTTP(ctx, mcpServer, cfg.httpAddr, log)

@@ -36,6 +36,9 @@ type ConnOptions struct {
 	// Writes lists the statement classes a writable connection (ReadOnly
 	// false) may run after confirmation: "dml", "ddl", "admin".
 	Writes []string `json:"writes,omitempty"`
+	// NoSamples turns sample values off in schema_context (for data too
+	// sensitive to show even a few values of).
+	NoSamples bool `json:"no_samples,omitempty"`
 	// AllowFunctions lists volatile functions (user-defined or from
 	// extensions) that queries may call on this connection.
 	AllowFunctions []string `json:"allow_functions,omitempty"`

@@ -75,6 +75,7 @@ type AddConnectionIn struct {
 	PoolSize       int      `json:"pool_size,omitempty" jsonschema:"PostgreSQL connection pool size (default 4)"`
 	Writes         []string `json:"writes,omitempty" jsonschema:"with read_only false: statement classes allowed after confirmation: dml, ddl, admin (default dml)"`
 	AllowFunctions []string `json:"allow_functions,omitempty" jsonschema:"volatile user or extension functions that queries may call on this connection"`
+	Samples        *bool    `json:"samples,omitempty" jsonschema:"show a few sample values per column in schema_context (default true; false for sensitive data)"`
 }
 
 type AddConnectionOut struct {
@@ -95,7 +96,7 @@ func addConnection(d *Deps) server.ServerTool {
 			added, err := d.Conns.Add(ctx, store.Connection{
 				Name: in.Name, Engine: in.Engine, DSN: in.DSN, ReadOnly: readOnly, Description: in.Description,
 				Options: store.ConnOptions{MaxRows: in.MaxRows, TimeoutMS: in.TimeoutMS, PoolSize: in.PoolSize,
-					Writes: in.Writes, AllowFunctions: in.AllowFunctions},
+					Writes: in.Writes, AllowFunctions: in.AllowFunctions, NoSamples: in.Samples != nil && !*in.Samples},
 			})
 			if err != nil {
 				return AddConnectionOut{}, redactErr(onConn(in.Name, err), in.DSN)
@@ -146,6 +147,9 @@ func removeConnection(d *Deps) server.ServerTool {
 		func(ctx context.Context, in RemoveConnectionIn) (RemoveConnectionOut, error) {
 			if err := d.Conns.Remove(ctx, in.Name); err != nil {
 				return RemoveConnectionOut{}, onConn(in.Name, err)
+			}
+			if d.Catalog != nil {
+				d.Catalog.Invalidate(in.Name)
 			}
 			return RemoveConnectionOut{Name: in.Name, Removed: true}, nil
 		},

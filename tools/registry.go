@@ -4,6 +4,7 @@ import (
 	"log/slog"
 	"slices"
 
+	"github.com/iopsdata/iopsdata/internal/catalog"
 	"github.com/iopsdata/iopsdata/internal/conns"
 	"github.com/iopsdata/iopsdata/internal/query"
 	"github.com/iopsdata/iopsdata/store"
@@ -16,6 +17,9 @@ type Deps struct {
 	Runner *query.Runner
 	Store  *store.Store
 	Log    *slog.Logger
+	// Catalog caches schema snapshots per connection for schema_context
+	// and the schema resources.
+	Catalog *catalog.Cache
 	// AllowWrites is the server's --allow-writes; it decides execute_sql's
 	// annotations and whether add_connection accepts read_only false.
 	AllowWrites bool
@@ -41,6 +45,7 @@ func All(d *Deps) []Tool {
 		{ServerTool: testConnection(d), Toolset: ToolsetConnections},
 		{ServerTool: listTables(d), Toolset: ToolsetSchema},
 		{ServerTool: describeTable(d), Toolset: ToolsetSchema},
+		{ServerTool: schemaContext(d), Toolset: ToolsetSchema},
 		{ServerTool: executeSQL(d), Toolset: ToolsetQuery},
 		{ServerTool: explainSQL(d), Toolset: ToolsetQuery},
 		{ServerTool: queryHistory(d), Toolset: ToolsetQuery},

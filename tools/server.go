@@ -45,6 +45,8 @@ type Options struct {
 	Name     string
 	Version  string
 	Toolsets []string // empty: all
+	// ServerOptions are added to the server's own (e.g. for resources).
+	ServerOptions []server.ServerOption
 }
 
 // NewServer builds the MCP server with every selected tool registered.
@@ -58,7 +60,7 @@ func NewServer(d *Deps, o Options) *server.MCPServer {
 	if d.AllowWrites {
 		opts = append(opts, server.WithElicitation()) // to confirm writes with the user
 	}
-	s := server.NewMCPServer(o.Name, o.Version, opts...)
+	s := server.NewMCPServer(o.Name, o.Version, append(opts, o.ServerOptions...)...)
 	s.AddTools(Select(All(d), o.Toolsets)...)
 	return s
 }

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/iopsdata/iopsdata/internal/catalog"
 	"github.com/iopsdata/iopsdata/internal/conns"
 	"github.com/iopsdata/iopsdata/internal/query"
 	"github.com/iopsdata/iopsdata/internal/testutil"
@@ -44,7 +45,7 @@ func newEnvWith(t *testing.T, o envOptions) *env {
 	cm := conns.New(st, conns.Config{Home: home, DemoPath: filepath.Join(home, "demo.duckdb"), AllowWrites: o.allowWrites}, nil, nil)
 	t.Cleanup(cm.Close)
 	runner := query.New(cm, st, query.Limits{}, nil)
-	s := NewServer(&Deps{Conns: cm, Runner: runner, Store: st, AllowWrites: o.allowWrites}, Options{Name: "test", Version: "test"})
+	s := NewServer(&Deps{Conns: cm, Runner: runner, Store: st, AllowWrites: o.allowWrites, Catalog: catalog.NewCache(0)}, Options{Name: "test", Version: "test"})
 	var opts []client.ClientOption
 	if o.elicit != nil {
 		opts = append(opts, client.WithElicitationHandler(o.elicit))

@@ -43,9 +43,7 @@ func selectors(names []string) ([]slbench.Selector, error) {
 		case "bm25-table":
 			out = append(out, slbench.BM25Table())
 		case "iopsdata":
-			// Plug-in point: return &slbench.CatalogSelector{ID: "iopsdata",
-			// Fn: <internal/catalog adapter>} (see slbench.CatalogSelector).
-			return nil, fmt.Errorf("selector iopsdata is not wired yet (bench/sl/execute.go)")
+			out = append(out, iopsdataSelector())
 		default:
 			return nil, fmt.Errorf("unknown selector %q (want whole-schema, bm25-table, all)", n)
 		}

@@ -5,6 +5,14 @@
 //
 // Engine-specific SQL lives in postgres.go and duckdb.go; both return rows of
 // the same shape, decoded once here.
+//
+// For schema context at scale: LoadSnapshot reads a whole catalog in five
+// queries (snapshot_sql.go); Cache keeps one Snapshot per connection,
+// shared by concurrent callers and checked against a fingerprint query;
+// AddSamples adds a few values per column to the tables a context shows;
+// Context ranks tables and columns for a question (rank.go) and renders
+// DDL within a token budget (render.go), or an overview without one. A
+// Snapshot can also be built from plain values, for benchmarks.
 package catalog
 
 import (

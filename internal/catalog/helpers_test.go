@@ -36,7 +36,7 @@ func openPG(t *testing.T, setup string) source.Source {
 }
 
 // openPGDSN opens dsn with the PostgreSQL adapter.
-func openPGDSN(t *testing.T, dsn string) source.Source {
+func openPGDSN(t testing.TB, dsn string) source.Source {
 	t.Helper()
 	src, err := postgres.Open(postgres.Config{DSN: dsn})
 	if err != nil {

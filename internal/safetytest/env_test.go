@@ -15,6 +15,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/iopsdata/iopsdata/internal/catalog"
 	"github.com/iopsdata/iopsdata/internal/conns"
 	"github.com/iopsdata/iopsdata/internal/query"
 	"github.com/iopsdata/iopsdata/store"
@@ -94,7 +95,7 @@ func newServer(t *testing.T) *server {
 	cm := conns.New(st, conns.Config{Home: home, FilesDir: filesDir}, nil, nil)
 	t.Cleanup(cm.Close)
 	runner := query.New(cm, st, query.Limits{}, nil)
-	s := tools.NewServer(&tools.Deps{Conns: cm, Runner: runner, Store: st}, tools.Options{Name: "safetytest", Version: "test"})
+	s := tools.NewServer(&tools.Deps{Conns: cm, Runner: runner, Store: st, Catalog: catalog.NewCache(0)}, tools.Options{Name: "safetytest", Version: "test"})
 	c, err := client.NewInProcessClient(s)
 	if err != nil {
 		t.Fatal(err)
