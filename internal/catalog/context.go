@@ -256,7 +256,7 @@ func (sel *selection) shownTwin(t int) int {
 // upgradeAll raises every pick one level at a time, best first, so that
 // all chosen tables get their relevant columns before any gets samples.
 func (sel *selection) upgradeAll() {
-	for lv := lvCompact; lv >= lvFull; lv-- {
+	for lv := lvCompact; lv >= lvAll; lv-- {
 		for i := range sel.picks {
 			if p := &sel.picks[i]; p.lv > lv && p.lv != lvLike {
 				if n := sel.size(p.t, lv); sel.used-p.runes+n+sel.reserve <= sel.budget {
@@ -305,7 +305,7 @@ func (sel *selection) result() Result {
 			res.picked = append(res.picked, p.t)
 			res.Tables = append(res.Tables, ContextTable{Name: displayName(sel.ix, t), Columns: cols,
 				Score: round3(sel.sc.table[p.t])})
-			if p.lv != lvFull && p.lv != lvLike || len(cols) < len(t.Columns) {
+			if p.lv > lvFull && p.lv != lvLike || len(cols) < len(t.Columns) {
 				res.Truncated = true
 			}
 		}

@@ -2,6 +2,7 @@ package catalog
 
 import (
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -125,12 +126,17 @@ func TestContextWideTable(t *testing.T) {
 	cols = append(cols, "churn_probability")
 	s := model("owners: id, label; pk id",
 		"wide_facts: "+strings.Join(cols, ", ")+"; pk id; fk owner_id -> owners.id")
+	// When the whole table fits, every column is shown.
 	res := Context(s, "churn probability of facts", 2000)
+	if !strings.Contains(res.Context, "  metric_79 integer") || strings.Contains(res.Context, "more columns not shown") {
+		t.Errorf("a wide table that fits should be shown whole:\n%s", res.Context)
+	}
+	res = Context(s, "churn probability of facts", 300)
 	if !strings.Contains(res.Context, "  churn_probability integer") || !strings.Contains(res.Context, "  owner_id integer") {
 		t.Errorf("relevant or key column missing:\n%s", res.Context)
 	}
-	if !strings.Contains(res.Context, "-- 58 more columns not shown") || !res.Truncated {
-		t.Errorf("no elision line for 83 - 25 columns:\n%s", res.Context)
+	if !regexp.MustCompile(`-- \d+ more columns not shown`).MatchString(res.Context) || !res.Truncated || res.Tokens > 300 {
+		t.Errorf("no elision line at a small budget:\n%s", res.Context)
 	}
 	// A small budget shrinks the table rather than dropping it.
 	res = Context(s, "churn probability of facts", 60)

@@ -19,7 +19,7 @@ func TableDDL(s *Snapshot, name string) (string, error) {
 		ix := s.index()
 		ti := found[0].id.(int)
 		scores := make([]float64, len(s.Tables[ti].Columns))
-		text, _ := renderTable(ix, s, ti, lvFull, scores, func(int) bool { return true })
+		text, _ := renderTable(ix, s, ti, lvAll, scores, func(int) bool { return true })
 		return text, nil
 	default:
 		choices := make([]string, len(found))

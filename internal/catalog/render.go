@@ -11,7 +11,8 @@ import (
 type level int
 
 const (
-	lvFull      level = iota // columns up to wideCols, comments, samples, unique keys
+	lvAll       level = iota // every column, comments, samples, unique keys
+	lvFull                   // columns up to wideCols, comments, samples, unique keys
 	lvNoSamples              // the same without sample values
 	lvCompact                // keys, relevant columns and a few more; short comments
 	lvKeys                   // keys and the most relevant columns only
@@ -137,7 +138,7 @@ func renderTable(ix *index, s *Snapshot, ti int, lv level, colScore []float64, i
 	t := &s.Tables[ti]
 	var b strings.Builder
 	if lv != lvKeys {
-		note := clip(t.Comment, map[level]int{lvFull: 200, lvNoSamples: 200, lvCompact: 80}[lv])
+		note := clip(t.Comment, map[level]int{lvAll: 200, lvFull: 200, lvNoSamples: 200, lvCompact: 80}[lv])
 		if t.RowEstimate >= 0 {
 			note = strings.TrimSpace(note + " (~" + humanCount(t.RowEstimate) + " rows)")
 		}
@@ -158,16 +159,16 @@ func renderTable(ix *index, s *Snapshot, ti int, lv level, colScore []float64, i
 		c := &t.Columns[j]
 		names = append(names, c.Name)
 		it := item{code: QuoteIdent(c.Name) + " " + c.Type}
-		if !c.Nullable && !c.PrimaryKey && lv == lvFull {
+		if !c.Nullable && !c.PrimaryKey && lv <= lvFull {
 			it.code += " NOT NULL"
 		}
 		switch lv {
-		case lvFull, lvNoSamples:
+		case lvAll, lvFull, lvNoSamples:
 			it.note = clip(c.Comment, 120)
 		case lvCompact:
 			it.note = clip(c.Comment, 60)
 		}
-		if lv == lvFull && len(c.Samples) > 0 {
+		if lv <= lvFull && len(c.Samples) > 0 {
 			it.note = strings.TrimSpace(strings.TrimSuffix(it.note, ".") + "; e.g. " + sampleList(c.Samples))
 			it.note = strings.TrimPrefix(it.note, "; ")
 		}
@@ -190,7 +191,7 @@ func renderTable(ix *index, s *Snapshot, ti int, lv level, colScore []float64, i
 		items = append(items, item{code: "FOREIGN KEY (" + identList(fk.Columns) + ") REFERENCES " +
 			ref + "(" + identList(fk.RefColumns) + ")"})
 	}
-	if lv == lvFull {
+	if lv <= lvFull {
 		for _, u := range t.Unique {
 			items = append(items, item{code: "UNIQUE (" + identList(u) + ")"})
 		}
