@@ -18,6 +18,7 @@ type SchemaContextIn struct {
 	Connection string `json:"connection"`
 	Question   string `json:"question,omitempty" jsonschema:"the question to answer with SQL; without it you get an overview of the whole database"`
 	MaxTokens  int    `json:"max_tokens,omitempty" jsonschema:"token budget for the context (tokens = characters/4; default 2000, max 64000)"`
+	Refresh    bool   `json:"refresh,omitempty" jsonschema:"re-read the catalog now instead of using the cached one (it is re-checked every few seconds anyway)"`
 }
 
 type SchemaContextTable struct {
@@ -50,6 +51,9 @@ func schemaContext(d *Deps) server.ServerTool {
 			h, err := d.Conns.Get(ctx, in.Connection)
 			if err != nil {
 				return SchemaContextOut{}, onConn(in.Connection, err)
+			}
+			if in.Refresh {
+				d.Catalog.Invalidate(in.Connection)
 			}
 			res, err := d.Catalog.Context(ctx, in.Connection, h.Source, catalog.Options{Samples: !h.Conn.Options.NoSamples}, in.Question, budget)
 			if err != nil {
