@@ -120,7 +120,8 @@ type Response struct {
 	Committed bool
 }
 
-// Execute runs one read-only statement and logs it.
+// Execute runs one statement and logs it: a query read-only, a write (on a
+// writable connection) in a transaction that commits only when confirmed.
 func (r *Runner) Execute(ctx context.Context, req Request) (*Response, error) {
 	start := time.Now()
 	entry := store.QueryLogEntry{Connection: req.Connection, Tool: "execute_sql", SQL: req.SQL}
