@@ -46,6 +46,7 @@ func All(d *Deps) []Tool {
 		{ServerTool: listTables(d), Toolset: ToolsetSchema},
 		{ServerTool: describeTable(d), Toolset: ToolsetSchema},
 		{ServerTool: schemaContext(d), Toolset: ToolsetSchema},
+		{ServerTool: profileTool(d), Toolset: ToolsetSchema},
 		{ServerTool: executeSQL(d), Toolset: ToolsetQuery},
 		{ServerTool: explainSQL(d), Toolset: ToolsetQuery},
 		{ServerTool: queryHistory(d), Toolset: ToolsetQuery},

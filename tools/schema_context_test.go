@@ -45,3 +45,12 @@ func TestSchemaContextTool(t *testing.T) {
 	e.mustFail(t, "schema_context", map[string]any{"connection": "demo", "max_tokens": 1000000}, []string{"over the"})
 	e.mustFail(t, "schema_context", map[string]any{"connection": "nope"}, []string{"list_connections"})
 }
+
+func TestProfileTool(t *testing.T) {
+	e := newEnv(t)
+	msg, isErr := e.call(t, "profile", map[string]any{"connection": "demo", "table": "customers", "columns": []string{"customer_id", "email"}})
+	if isErr || !strings.Contains(msg, "customers: 320 rows") || !strings.Contains(msg, "candidate_key") {
+		t.Fatalf("profile: %s", msg)
+	}
+	e.mustFail(t, "profile", map[string]any{"connection": "demo", "table": "custmers"}, []string{"did you mean", "customers"})
+}

@@ -56,7 +56,7 @@ func newTool[In, Out any](name, description string, h hints, handle func(context
 		if err := bindArgs(req, &in); err != nil {
 			return mcp.NewToolResultError(fmt.Sprintf("invalid arguments for %s: %v; see the tool's input schema", name, err)), nil
 		}
-		out, err := handle(ctx, in)
+		out, err := handle(withProgressToken(ctx, req), in)
 		if err != nil {
 			return mcp.NewToolResultError(scrubbed(err, message(err))), nil
 		}
