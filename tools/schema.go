@@ -75,7 +75,7 @@ func listTables(d *Deps) server.ServerTool {
 type DescribeTableIn struct {
 	Connection string `json:"connection"`
 	Table      string `json:"table" jsonschema:"table name, optionally schema-qualified (schema.table); quote names with special characters"`
-	SampleRows *int   `json:"sample_rows,omitempty" jsonschema:"sample rows to include (default 3, max 20, 0 for none)"`
+	SampleRows *int   `json:"sample_rows,omitempty" jsonschema:"sample rows to include (default 3, max 20, 0 for none; none on connections added with samples false)"`
 }
 
 type ColumnInfo struct {
@@ -134,6 +134,9 @@ func describeTable(d *Deps) server.ServerTool {
 			n := 3
 			if in.SampleRows != nil {
 				n = max(0, min(*in.SampleRows, 20))
+			}
+			if h.Conn.Options.NoSamples {
+				n = 0 // the connection was added with samples: false
 			}
 			t, err := catalog.DescribeTable(ctx, h.Source, in.Table, n)
 			if err != nil {

@@ -54,3 +54,28 @@ func TestProfileTool(t *testing.T) {
 	}
 	e.mustFail(t, "profile", map[string]any{"connection": "demo", "table": "custmers"}, []string{"did you mean", "customers"})
 }
+
+// TestSamplesOff: a connection added with samples: false shows no data in
+// describe_table or schema_context.
+func TestSamplesOff(t *testing.T) {
+	e := newEnv(t)
+	demo := e.home + "/demo.duckdb"
+	if msg, isErr := e.call(t, "list_tables", map[string]any{"connection": "demo"}); isErr { // creates the demo file
+		t.Fatal(msg)
+	}
+	if msg, isErr := e.call(t, "add_connection", map[string]any{"name": "private", "engine": "duckdb", "dsn": demo, "samples": false}); isErr {
+		t.Fatal(msg)
+	}
+	msg, isErr := e.call(t, "describe_table", map[string]any{"connection": "private", "table": "customers"})
+	if isErr || strings.Contains(msg, "sample rows") {
+		t.Fatalf("describe_table shows sample rows on a samples:false connection:\n%s", msg)
+	}
+	msg, _ = e.call(t, "schema_context", map[string]any{"connection": "private", "question": "customer emails by country"})
+	if strings.Contains(msg, "e.g.") {
+		t.Fatalf("schema_context shows sample values on a samples:false connection:\n%s", msg)
+	}
+	msg, _ = e.call(t, "schema_context", map[string]any{"connection": "demo", "question": "customer emails by country"})
+	if !strings.Contains(msg, "e.g.") {
+		t.Fatalf("schema_context should show samples on demo:\n%s", msg)
+	}
+}
