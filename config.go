@@ -33,6 +33,40 @@ type config struct {
 	maxTimeout  time.Duration
 	poolSize    int
 	showVersion bool
+	filesRoots  []string
+	filesMax    int64
+}
+
+// listFlag is a repeatable flag. From the environment it takes a
+// comma-separated list; values on the command line replace it.
+type listFlag struct {
+	vals    *[]string
+	fromEnv bool // Set is being called by applyEnv
+	envSet  bool // the environment set values the command line has not replaced yet
+}
+
+func (l *listFlag) String() string {
+	if l.vals == nil {
+		return ""
+	}
+	return strings.Join(*l.vals, ",")
+}
+
+func (l *listFlag) Set(v string) error {
+	if l.fromEnv {
+		for _, p := range strings.Split(v, ",") {
+			if p = strings.TrimSpace(p); p != "" {
+				*l.vals = append(*l.vals, p)
+			}
+		}
+		l.envSet = true
+		return nil
+	}
+	if l.envSet {
+		*l.vals, l.envSet = nil, false
+	}
+	*l.vals = append(*l.vals, v)
+	return nil
 }
 
 // envPrefix: every flag can also be set as IOPSDATA_<FLAG>, dashes as
@@ -81,7 +115,13 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 	fs.DurationVar(&c.timeout, "timeout", 30*time.Second, "default statement timeout")
 	fs.DurationVar(&c.maxTimeout, "max-timeout", 10*time.Minute, "longest statement timeout a caller may ask for")
 	fs.IntVar(&c.poolSize, "pool-size", 4, "default PostgreSQL pool size per connection")
-	if err := applyEnv(fs, getenv); err != nil {
+	roots := &listFlag{vals: &c.filesRoots}
+	fs.Var(roots, "files-root", "folder upload_file may read files from, besides the client's workspace roots; repeat for more (IOPSDATA_FILES_ROOT: comma-separated)")
+	fs.Int64Var(&c.filesMax, "files-max-bytes", 1<<30, "largest file upload_file accepts, in bytes (content and content_base64: at most 64 MiB)")
+	roots.fromEnv = true
+	err := applyEnv(fs, getenv)
+	roots.fromEnv = false
+	if err != nil {
 		return c, err
 	}
 	if err := fs.Parse(args); err != nil {
@@ -109,6 +149,9 @@ func parseConfig(args []string, getenv func(string) string, stderr io.Writer) (c
 			return c, fmt.Errorf("unknown toolset %q; choose from %s", t, strings.Join(tools.AllToolsets, ", "))
 		}
 		c.toolsets = append(c.toolsets, t)
+	}
+	if c.filesMax < 1 {
+		return c, errors.New("--files-max-bytes must be positive")
 	}
 	if c.maxRows < 1 || c.maxRowsCap < c.maxRows || c.maxBytes < 1 || c.maxBytesCap < c.maxBytes || c.timeout <= 0 || c.maxTimeout < c.timeout {
 		return c, errors.New("limits must be positive and each default at most its cap (--max-rows ≤ --max-rows-cap, --max-bytes ≤ --max-bytes-cap, --timeout ≤ --max-timeout)")

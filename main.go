@@ -90,7 +90,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	}, log)
 	cat := catalog.NewCache(0)
 	res := &resources.Deps{Conns: cm, Catalog: cat}
-	mcpServer := tools.NewServer(&tools.Deps{Conns: cm, Runner: runner, Store: st, Log: log, AllowWrites: cfg.allowWrites, Catalog: cat},
+	mcpServer := tools.NewServer(&tools.Deps{Conns: cm, Runner: runner, Store: st, Log: log, AllowWrites: cfg.allowWrites, Catalog: cat,
+		FilesRoots: cfg.filesRoots, FilesMaxBytes: cfg.filesMax},
 		tools.Options{Name: "iopsdata", Version: version, Toolsets: cfg.toolsets, ServerOptions: resources.ServerOptions(res)})
 	resources.Register(mcpServer, res)
 

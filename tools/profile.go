@@ -2,16 +2,20 @@ package tools
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 
+	"github.com/iopsdata/iopsdata/internal/conns"
 	"github.com/iopsdata/iopsdata/internal/profile"
+	"github.com/iopsdata/iopsdata/store"
 	"github.com/mark3labs/mcp-go/server"
 )
 
 type ProfileIn struct {
-	Connection string   `json:"connection"`
-	Table      string   `json:"table" jsonschema:"table or view to profile, optionally schema-qualified"`
+	Connection string   `json:"connection,omitempty" jsonschema:"connection of the table (with table)"`
+	Table      string   `json:"table,omitempty" jsonschema:"table or view to profile, optionally schema-qualified"`
+	File       string   `json:"file,omitempty" jsonschema:"an uploaded file's name, instead of connection and table"`
 	Columns    []string `json:"columns,omitempty" jsonschema:"only these columns (default all)"`
 }
 
@@ -22,9 +26,22 @@ type ProfileOut = profile.Profile
 
 func profileTool(d *Deps) server.ServerTool {
 	return newTool("profile",
-		"Profile a table: per column the type, null count and fraction, distinct count (approximate on large tables, and said so), min, max, mean, stddev, quartiles, top values, a histogram for numbers and dates, and hints (looks like an email, uuid, date stored as text, candidate key, constant). One pass per table; large PostgreSQL tables are sampled and say so.",
+		"Profile a table, or an uploaded file (file): per column the type, null count and fraction, distinct count (approximate on large tables, and said so), min, max, mean, stddev, quartiles, top values, a histogram for numbers and dates, and hints (looks like an email, uuid, date stored as text, candidate key, constant). One pass per table; large PostgreSQL tables are sampled and say so.",
 		hints{title: "Profile table", readOnly: true, idempotent: true, openWorld: true},
 		func(ctx context.Context, in ProfileIn) (ProfileOut, error) {
+			switch {
+			case in.File != "" && (in.Connection != "" || in.Table != ""):
+				return ProfileOut{}, errors.New("give either file, or connection and table, not both")
+			case in.File != "":
+				if _, err := d.Store.GetFileAsset(ctx, in.File); errors.Is(err, store.ErrNotFound) {
+					return ProfileOut{}, fmt.Errorf("file %q not found; call list_tables with connection \"files\" to see the uploaded files", in.File)
+				} else if err != nil {
+					return ProfileOut{}, err
+				}
+				in.Connection, in.Table = conns.Files, in.File
+			case in.Connection == "" || in.Table == "":
+				return ProfileOut{}, errors.New("give connection and table, or file (an uploaded file's name)")
+			}
 			h, err := d.Conns.Get(ctx, in.Connection)
 			if err != nil {
 				return ProfileOut{}, onConn(in.Connection, err)

@@ -23,6 +23,12 @@ type Deps struct {
 	// AllowWrites is the server's --allow-writes; it decides execute_sql's
 	// annotations and whether add_connection accepts read_only false.
 	AllowWrites bool
+	// FilesRoots are the --files-root folders upload_file may read, besides
+	// the roots the client declares.
+	FilesRoots []string
+	// FilesMaxBytes is --files-max-bytes, the largest upload; 0: no limit
+	// for paths (content is capped at MaxContentBytes anyway).
+	FilesMaxBytes int64
 }
 
 // Toolsets group tools so a deployment can enable only some of them.
@@ -30,10 +36,11 @@ const (
 	ToolsetConnections = "connections"
 	ToolsetSchema      = "schema"
 	ToolsetQuery       = "query"
+	ToolsetFiles       = "files"
 )
 
 // AllToolsets lists every toolset, in the order they are documented.
-var AllToolsets = []string{ToolsetConnections, ToolsetSchema, ToolsetQuery}
+var AllToolsets = []string{ToolsetConnections, ToolsetSchema, ToolsetQuery, ToolsetFiles}
 
 // All returns every tool the server offers. It is the one registry: the
 // server, the schema snapshot test and the README table all derive from it.
@@ -50,6 +57,8 @@ func All(d *Deps) []Tool {
 		{ServerTool: executeSQL(d), Toolset: ToolsetQuery},
 		{ServerTool: explainSQL(d), Toolset: ToolsetQuery},
 		{ServerTool: queryHistory(d), Toolset: ToolsetQuery},
+		{ServerTool: uploadFile(d), Toolset: ToolsetFiles},
+		{ServerTool: removeFile(d), Toolset: ToolsetFiles},
 	}
 }
 

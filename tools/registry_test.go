@@ -69,7 +69,7 @@ func TestToolSchemasMatchSnapshots(t *testing.T) {
 			t.Errorf("%s: schema differs from %s (public API; if intended, rerun with -update and note it in the README):\n%s", name, path, cmp.Diff(string(want), string(got)))
 		}
 	}
-	for _, want := range []string{"list_connections", "add_connection", "remove_connection", "test_connection", "list_tables", "describe_table", "schema_context", "execute_sql", "explain_sql", "query_history"} {
+	for _, want := range []string{"list_connections", "add_connection", "remove_connection", "test_connection", "list_tables", "describe_table", "schema_context", "execute_sql", "explain_sql", "query_history", "upload_file", "remove_file", "profile"} {
 		if !seen[want] {
 			t.Errorf("contract tool %q is not registered", want)
 		}

@@ -29,6 +29,9 @@ type envOptions struct {
 	home        string // "" → a new temp dir
 	allowWrites bool
 	elicit      client.ElicitationHandler // nil: the client cannot be asked
+	filesRoots  []string
+	filesMax    int64
+	roots       []string // file:// URIs the client declares as roots; nil: no roots capability
 }
 
 func newEnvWith(t *testing.T, o envOptions) *env {
@@ -45,10 +48,14 @@ func newEnvWith(t *testing.T, o envOptions) *env {
 	cm := conns.New(st, conns.Config{Home: home, DemoPath: filepath.Join(home, "demo.duckdb"), AllowWrites: o.allowWrites}, nil, nil)
 	t.Cleanup(cm.Close)
 	runner := query.New(cm, st, query.Limits{}, nil)
-	s := NewServer(&Deps{Conns: cm, Runner: runner, Store: st, AllowWrites: o.allowWrites, Catalog: catalog.NewCache(0)}, Options{Name: "test", Version: "test"})
+	s := NewServer(&Deps{Conns: cm, Runner: runner, Store: st, AllowWrites: o.allowWrites, Catalog: catalog.NewCache(0),
+		FilesRoots: o.filesRoots, FilesMaxBytes: o.filesMax}, Options{Name: "test", Version: "test"})
 	var opts []client.ClientOption
 	if o.elicit != nil {
 		opts = append(opts, client.WithElicitationHandler(o.elicit))
+	}
+	if o.roots != nil {
+		opts = append(opts, client.WithRootsHandler(rootsList(o.roots)))
 	}
 	c, err := client.NewInProcessClientWithOptions(s, opts...)
 	if err != nil {
@@ -60,6 +67,11 @@ func newEnvWith(t *testing.T, o envOptions) *env {
 	}
 	req := mcp.InitializeRequest{}
 	req.Params.ProtocolVersion = mcp.LATEST_PROTOCOL_VERSION
+	if o.roots != nil {
+		req.Params.Capabilities.Roots = &struct {
+			ListChanged bool `json:"listChanged,omitempty"`
+		}{}
+	}
 	if _, err := c.Initialize(t.Context(), req); err != nil {
 		t.Fatal(err)
 	}

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"path/filepath"
 	"reflect"
 	"regexp"
 	"strings"
@@ -15,6 +16,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/iopsdata/iopsdata/internal/files"
 	"github.com/iopsdata/iopsdata/internal/source"
 	"github.com/iopsdata/iopsdata/store"
 )
@@ -38,7 +40,7 @@ var nameRE = regexp.MustCompile(`^[a-z][a-z0-9_-]{0,62}$`)
 type Config struct {
 	Home           string // home directory
 	DemoPath       string // demo DuckDB file; "" disables the demo connection
-	FilesDir       string // managed files directory, the only one DuckDB may read
+	FilesDir       string // managed files directory, the only one DuckDB may read; "" → <Home>/files
 	PoolSize       int
 	DefaultTimeout time.Duration
 	MaxRowsCap     int
@@ -61,6 +63,10 @@ type Manager struct {
 
 	mu      sync.Mutex
 	sources map[string]*entry
+
+	id      int64 // distinguishes managers in one process (tests)
+	filesMu sync.Mutex
+	engine  *files.Engine // opened on first upload
 }
 
 type entry struct {
@@ -92,7 +98,10 @@ func New(st *store.Store, cfg Config, log *slog.Logger, open Opener) *Manager {
 	if cfg.ConnectTimeout == 0 {
 		cfg.ConnectTimeout = 10 * time.Second
 	}
-	m := &Manager{store: st, cfg: cfg, log: log, sources: map[string]*entry{}}
+	if cfg.FilesDir == "" && cfg.Home != "" {
+		cfg.FilesDir = filepath.Join(cfg.Home, "files")
+	}
+	m := &Manager{store: st, cfg: cfg, log: log, sources: map[string]*entry{}, id: managerSeq.Add(1)}
 	m.open = open
 	if m.open == nil {
 		m.open = m.openDefault
@@ -159,6 +168,11 @@ func handleOf(e *entry) Handle {
 
 func (m *Manager) lookup(ctx context.Context, name string) (store.Connection, error) {
 	for _, b := range m.builtins() {
+		if b.Name == name && name == Files {
+			var err error
+			b.DSN, err = m.filesDSN(ctx)
+			return b, err
+		}
 		if b.Name == name {
 			return b, nil
 		}
@@ -218,6 +232,7 @@ func (m *Manager) Close() {
 		go func() { defer wg.Done(); closeEntry(e) }()
 	}
 	wg.Wait()
+	m.closeFiles()
 }
 
 // Writable reports whether statements that change data may run on the

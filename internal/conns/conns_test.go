@@ -61,7 +61,7 @@ func TestDemoIsBuiltinAndConcurrentGetsOpenOnce(t *testing.T) {
 		}
 	}
 	list, err := m.List(t.Context())
-	if err != nil || len(list) != 1 || list[0].Name != Demo || list[0].DSN != "" {
+	if err != nil || len(list) != 2 || list[0].Name != Demo || list[0].DSN != "" || list[1].Name != Files || list[1].DSN != "" {
 		t.Fatalf("List: %+v %v", list, err)
 	}
 	if err := m.Remove(t.Context(), Demo); !errors.Is(err, ErrBuiltin) {

@@ -13,6 +13,14 @@ import (
 
 // builtins returns the built-in connections that exist in this server.
 func (m *Manager) builtins() []store.Connection {
+	out := m.demoBuiltin()
+	if m.cfg.FilesDir != "" {
+		out = append(out, filesBuiltin)
+	}
+	return out
+}
+
+func (m *Manager) demoBuiltin() []store.Connection {
 	if m.cfg.DemoPath == "" {
 		return nil
 	}
@@ -45,6 +53,9 @@ func (m *Manager) openDefault(ctx context.Context, c store.Connection) (source.S
 			Logger:         m.log,
 		})
 	case source.DuckDB:
+		if c.Name == Files {
+			return m.openFiles(ctx, c, timeout)
+		}
 		if c.Name == Demo {
 			if err := duckdb.EnsureDemo(ctx, c.DSN); err != nil {
 				return nil, fmt.Errorf("create demo database: %w", err)
