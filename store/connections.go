@@ -115,23 +115,31 @@ func (s *Store) reseal(ctx context.Context, name, old string, plain []byte) {
 // ListConnections returns all connections sorted by name, without DSNs; it
 // needs no key.
 func (s *Store) ListConnections(ctx context.Context) ([]Connection, error) {
-	rows, err := s.rdb.QueryContext(ctx, `SELECT `+connColumns+` FROM connections ORDER BY name`)
+	out, err := queryAll(ctx, s, `SELECT `+connColumns+` FROM connections ORDER BY name`,
+		func(r *sql.Rows) (Connection, error) { return scanConnection(r) })
 	if err != nil {
 		return nil, fmt.Errorf("list connections: %w", err)
 	}
-	defer rows.Close()
-	out := []Connection{}
-	for rows.Next() {
-		c, err := scanConnection(rows)
-		if err != nil {
-			return nil, fmt.Errorf("list connections: %w", err)
-		}
-		out = append(out, c)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("list connections: %w", err)
-	}
 	return out, nil
+}
+
+// queryAll runs a read query and scans every row with scan; it returns an
+// empty slice, not nil, when there are none.
+func queryAll[T any](ctx context.Context, s *Store, query string, scan func(*sql.Rows) (T, error)) ([]T, error) {
+	rows, err := s.rdb.QueryContext(ctx, query)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []T{}
+	for rows.Next() {
+		v, err := scan(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, v)
+	}
+	return out, rows.Err()
 }
 
 // RemoveConnection deletes the named connection; ErrNotFound if there is none.

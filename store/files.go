@@ -70,20 +70,9 @@ func (s *Store) addFileAsset(ctx context.Context, a FileAsset) error {
 
 // ListFileAssets returns every file asset sorted by name.
 func (s *Store) ListFileAssets(ctx context.Context) ([]FileAsset, error) {
-	rows, err := s.rdb.QueryContext(ctx, `SELECT `+fileColumns+` FROM file_assets ORDER BY name`)
+	out, err := queryAll(ctx, s, `SELECT `+fileColumns+` FROM file_assets ORDER BY name`,
+		func(r *sql.Rows) (FileAsset, error) { return scanFileAsset(r) })
 	if err != nil {
-		return nil, fmt.Errorf("list files: %w", err)
-	}
-	defer rows.Close()
-	out := []FileAsset{}
-	for rows.Next() {
-		a, err := scanFileAsset(rows)
-		if err != nil {
-			return nil, fmt.Errorf("list files: %w", err)
-		}
-		out = append(out, a)
-	}
-	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("list files: %w", err)
 	}
 	return out, nil
