@@ -325,6 +325,20 @@ func TestE2ETwoProcesses(t *testing.T) {
 	if !strings.Contains(text(res), "1 rows") {
 		t.Fatalf("second process on shared connection: %s", text(res))
 	}
+	// A file uploaded in one process is a table in the other (after the
+	// connection's one-second revalidation).
+	call(t, t.Context(), clients[0], "upload_file", map[string]any{"name": "cities", "content": "city,pop\nOslo,709000\nBergen,291000\n"}, false)
+	for deadline := time.Now().Add(5 * time.Second); ; {
+		req := callReq("execute_sql", map[string]any{"connection": "files", "sql": "SELECT sum(pop) AS total FROM cities"})
+		res, err := clients[1].CallTool(t.Context(), req)
+		if err == nil && !res.IsError && strings.Contains(text(res), "1000000") {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("second process does not see the uploaded file: %v %v", err, res)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
 	// The other process commits its log in batches (within 20 ms of a call),
 	// so its entries become visible here shortly after its calls return.
 	var h struct{ Entries []struct{ SQL string } }
