@@ -26,19 +26,22 @@ type ProfileOut = profile.Profile
 
 func profileTool(d *Deps) server.ServerTool {
 	return newTool("profile",
-		"Profile a table, or an uploaded file (file): per column the type, null count and fraction, distinct count (approximate on large tables, and said so), min, max, mean, stddev, quartiles, top values, a histogram for numbers and dates, and hints (looks like an email, uuid, date stored as text, candidate key, constant). One pass per table; large PostgreSQL tables are sampled and say so.",
+		"Profile a table, or an uploaded file (file): per column the type, null count and fraction, distinct count (approximate on large tables, and said so), min, max, mean, stddev, quartiles, top values, a histogram for numbers and dates, and hints (looks like an email, uuid, date stored as text, candidate key, constant). One pass per table; tables and files over a million rows are sampled and say so.",
 		hints{title: "Profile table", readOnly: true, idempotent: true, openWorld: true},
 		func(ctx context.Context, in ProfileIn) (ProfileOut, error) {
+			var opt profile.Options
 			switch {
 			case in.File != "" && (in.Connection != "" || in.Table != ""):
 				return ProfileOut{}, errors.New("give either file, or connection and table, not both")
 			case in.File != "":
-				if _, err := d.Store.GetFileAsset(ctx, in.File); errors.Is(err, store.ErrNotFound) {
+				asset, err := d.Store.GetFileAsset(ctx, in.File)
+				if errors.Is(err, store.ErrNotFound) {
 					return ProfileOut{}, fmt.Errorf("file %q not found; call list_tables with connection \"files\" to see the uploaded files", in.File)
 				} else if err != nil {
 					return ProfileOut{}, err
 				}
 				in.Connection, in.Table = conns.Files, in.File
+				opt.KnownRows = asset.RowCount
 			case in.Connection == "" || in.Table == "":
 				return ProfileOut{}, errors.New("give connection and table, or file (an uploaded file's name)")
 			}
@@ -48,7 +51,7 @@ func profileTool(d *Deps) server.ServerTool {
 			}
 			stop := reportProgress(ctx, "profiling "+in.Table)
 			defer stop()
-			p, err := profile.Table(ctx, h.Source, in.Table, in.Columns, profile.Options{})
+			p, err := profile.Table(ctx, h.Source, in.Table, in.Columns, opt)
 			if err != nil {
 				return ProfileOut{}, onConn(in.Connection, err)
 			}

@@ -51,7 +51,7 @@ func newPlan(d *dialect, td *catalog.TableDetail, opt Options, p *Profile) *plan
 		mode: make([]distinctMode, n), nonNull: make([]int64, n),
 		fmin: make([]*float64, n), fmax: make([]*float64, n), hintCounts: make([][]int64, n)}
 	est := td.RowEstimate
-	sampleable := td.Kind == catalog.KindTable || td.Kind == catalog.KindMaterializedView
+	sampleable := td.Kind == catalog.KindTable || td.Kind == catalog.KindMaterializedView || opt.KnownRows > 0
 	if sampleable && est > opt.SampleAbove {
 		p.Sampled = true
 		p.SampleFraction = min(1, float64(opt.SampleRows)/float64(est))

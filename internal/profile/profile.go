@@ -47,6 +47,11 @@ type Options struct {
 	HistogramBuckets int
 	// Timeout bounds each query.
 	Timeout time.Duration
+	// KnownRows is the row count when the caller knows it and the catalog
+	// cannot (a view over an uploaded file, whose rows were counted when
+	// it was added). It sizes sampling like a table's row estimate, so a
+	// 10-million-row file is sampled instead of aggregated whole.
+	KnownRows int64
 }
 
 func (o Options) withDefaults() Options {
@@ -142,6 +147,9 @@ func Table(ctx context.Context, src source.Source, table string, columns []strin
 	td, err := catalog.DescribeTable(ctx, src, table, 0)
 	if err != nil {
 		return nil, fmt.Errorf("profile: %w", err)
+	}
+	if td.RowEstimate < 0 && opt.KnownRows > 0 {
+		td.RowEstimate = opt.KnownRows
 	}
 	cols, err := pick(td.Columns, columns)
 	if err != nil {

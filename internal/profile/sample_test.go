@@ -87,6 +87,29 @@ func TestProfileDuckDBSampled(t *testing.T) {
 	}
 }
 
+// TestProfileViewWithKnownRows: a view (as over an uploaded file) has no
+// row estimate; the caller's known row count makes it sampled like a table,
+// and without it the view is profiled whole.
+func TestProfileViewWithKnownRows(t *testing.T) {
+	const rows = 200_000
+	src := duckSource(t, `CREATE TABLE big AS SELECT range AS id, range % 7 AS grp FROM range(200000);
+CREATE VIEW v AS SELECT * FROM big`)
+	p, err := Table(t.Context(), src, "v", nil, Options{SampleAbove: 10_000, SampleRows: 40_000, KnownRows: rows})
+	if err != nil {
+		t.Fatalf("Table: %v", err)
+	}
+	if !p.Sampled || p.SampleFraction != 0.2 || !within(float64(p.RowCount), rows, 0.25) {
+		t.Fatalf("sampled %v fraction %v rows %d", p.Sampled, p.SampleFraction, p.RowCount)
+	}
+	if g := col(t, p, "grp"); g.DistinctCount != 7 {
+		t.Errorf("grp distinct %d", g.DistinctCount)
+	}
+	whole, err := Table(t.Context(), src, "v", nil, Options{SampleAbove: 10_000})
+	if err != nil || whole.Sampled || whole.RowCount != rows {
+		t.Fatalf("without KnownRows: sampled %v rows %d err %v", whole.Sampled, whole.RowCount, err)
+	}
+}
+
 // pgbenchSQL is pgbench -i -s 10's pgbench_accounts: 1M rows.
 const pgbenchSQL = `
 CREATE TABLE pgbench_accounts (aid int PRIMARY KEY, bid int, abalance int, filler char(84));
