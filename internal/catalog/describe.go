@@ -186,7 +186,7 @@ func decodeConstraints(rows [][]any, td *TableDetail) error {
 // sample reads the first n rows. A failure other than cancellation is
 // reported in td.SampleError, not returned.
 func sample(ctx context.Context, src source.Source, td *TableDetail, n int) error {
-	sql := fmt.Sprintf("SELECT * FROM %s.%s LIMIT %d", quoteAlways(td.Schema), quoteAlways(td.Name), n)
+	sql := fmt.Sprintf("SELECT * FROM %s.%s LIMIT %d", QuoteAlways(td.Schema), QuoteAlways(td.Name), n)
 	lim := source.Limits{MaxRows: n, MaxBytes: SampleMaxBytes, Timeout: sampleTimeout}
 	res, err := src.Query(ctx, sql, lim)
 	if err != nil {

@@ -89,11 +89,12 @@ func QuoteIdent(name string) string {
 	if isPlainIdent(name) && !reserved[name] {
 		return name
 	}
-	return quoteAlways(name)
+	return QuoteAlways(name)
 }
 
-// quoteAlways double-quotes name, doubling embedded quotes.
-func quoteAlways(name string) string {
+// QuoteAlways double-quotes name, doubling embedded quotes. Use it where the
+// SQL may be DuckDB's, whose reserved words QuoteIdent does not know.
+func QuoteAlways(name string) string {
 	return `"` + strings.ReplaceAll(name, `"`, `""`) + `"`
 }
 

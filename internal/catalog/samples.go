@@ -68,7 +68,7 @@ func AddSamples(ctx context.Context, src source.Source, s *Snapshot, tables []in
 // sample of pages (PostgreSQL TABLESAMPLE SYSTEM, DuckDB system sampling)
 // of big tables.
 func sampleSQL(e source.Engine, t *Table) string {
-	name := quoteAlways(t.Schema) + "." + quoteAlways(t.Name)
+	name := QuoteAlways(t.Schema) + "." + QuoteAlways(t.Name)
 	big := t.RowEstimate > sampleBigTable && (t.Kind == KindTable || t.Kind == KindMaterializedView)
 	if !big {
 		return firstRowsSQL(t)
@@ -81,7 +81,7 @@ func sampleSQL(e source.Engine, t *Table) string {
 }
 
 func firstRowsSQL(t *Table) string {
-	return fmt.Sprintf("SELECT * FROM %s.%s LIMIT %d", quoteAlways(t.Schema), quoteAlways(t.Name), sampleScanRows)
+	return fmt.Sprintf("SELECT * FROM %s.%s LIMIT %d", QuoteAlways(t.Schema), QuoteAlways(t.Name), sampleScanRows)
 }
 
 // fillSamples keeps up to maxSamples distinct, non-empty scalar values per

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	duckdb "github.com/duckdb/duckdb-go/v2"
+	"github.com/iopsdata/iopsdata/internal/catalog"
 )
 
 // Engine is an in-memory DuckDB that can read only the managed directory.
@@ -82,11 +83,6 @@ func (e *Engine) Close() error { return e.db.Close() }
 // quoteString renders s as a SQL string literal.
 func quoteString(s string) string {
 	return "'" + strings.ReplaceAll(s, "'", "''") + "'"
-}
-
-// QuoteIdent renders s as a SQL identifier, always quoted.
-func QuoteIdent(s string) string {
-	return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
 }
 
 // ReadOptions pin how DuckDB reads a file, so a view reads it the same way
@@ -170,5 +166,5 @@ func columnsLiteral(cols []Column) string {
 // ViewSQL is the statement that (re)creates the view name over a managed
 // file: CREATE OR REPLACE VIEW "name" AS SELECT * FROM <expr>.
 func ViewSQL(name, readExpr string) string {
-	return fmt.Sprintf("CREATE OR REPLACE VIEW %s AS SELECT * FROM %s", QuoteIdent(name), readExpr)
+	return fmt.Sprintf("CREATE OR REPLACE VIEW %s AS SELECT * FROM %s", catalog.QuoteAlways(name), readExpr)
 }

@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/iopsdata/iopsdata/internal/catalog"
 )
 
 func openEngine(t *testing.T, dir string) *Engine {
@@ -110,7 +111,7 @@ func TestIngestFormats(t *testing.T) {
 			_, err = e.db.ExecContext(t.Context(), ViewSQL(a.Name, a.ReadExpr))
 			must(t, err)
 			var n int64
-			must(t, e.db.QueryRowContext(t.Context(), "SELECT count(*) FROM "+QuoteIdent(a.Name)).Scan(&n))
+			must(t, e.db.QueryRowContext(t.Context(), "SELECT count(*) FROM "+catalog.QuoteAlways(a.Name)).Scan(&n))
 			if n != c.rows {
 				t.Errorf("view has %d rows, want %d", n, c.rows)
 			}
@@ -131,7 +132,7 @@ func TestQuotedValuesRoundTrip(t *testing.T) {
 	_, err = e.db.ExecContext(t.Context(), ViewSQL(a.Name, a.ReadExpr))
 	must(t, err)
 	var notes string
-	must(t, e.db.QueryRowContext(t.Context(), "SELECT string_agg(note, '|' ORDER BY id) FROM "+QuoteIdent(a.Name)).Scan(&notes))
+	must(t, e.db.QueryRowContext(t.Context(), "SELECT string_agg(note, '|' ORDER BY id) FROM "+catalog.QuoteAlways(a.Name)).Scan(&notes))
 	if notes != "line one\nline two|say \"hi\"" {
 		t.Fatalf("notes = %q", notes)
 	}

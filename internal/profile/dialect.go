@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/iopsdata/iopsdata/internal/catalog"
 	"github.com/iopsdata/iopsdata/internal/source"
 )
 
@@ -137,4 +138,5 @@ func number(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
 // ident double-quotes an identifier, always: catalog.QuoteIdent leaves
 // names bare that only PostgreSQL's keyword list allows, and DuckDB
 // reserves others (AT, for one).
-func ident(name string) string { return `"` + strings.ReplaceAll(name, `"`, `""`) + `"` }
+// ident quotes always: QuoteIdent leaves DuckDB keywords such as "at" bare.
+func ident(name string) string { return catalog.QuoteAlways(name) }
