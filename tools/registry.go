@@ -37,10 +37,11 @@ const (
 	ToolsetSchema      = "schema"
 	ToolsetQuery       = "query"
 	ToolsetFiles       = "files"
+	ToolsetLineage     = "lineage"
 )
 
 // AllToolsets lists every toolset, in the order they are documented.
-var AllToolsets = []string{ToolsetConnections, ToolsetSchema, ToolsetQuery, ToolsetFiles}
+var AllToolsets = []string{ToolsetConnections, ToolsetSchema, ToolsetQuery, ToolsetFiles, ToolsetLineage}
 
 // All returns every tool the server offers. It is the one registry: the
 // server, the schema snapshot test and the README table all derive from it.
@@ -59,6 +60,7 @@ func All(d *Deps) []Tool {
 		{ServerTool: queryHistory(d), Toolset: ToolsetQuery},
 		{ServerTool: uploadFile(d), Toolset: ToolsetFiles},
 		{ServerTool: removeFile(d), Toolset: ToolsetFiles},
+		{ServerTool: lineageTool(d), Toolset: ToolsetLineage},
 	}
 }
 

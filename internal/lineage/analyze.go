@@ -1,0 +1,439 @@
+package lineage
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+
+	"github.com/iopsdata/iopsdata/internal/relq"
+)
+
+// analyzer resolves statements into lineage. One analyzer serves one SQL
+// text: tables a script creates feed the statements after them.
+type analyzer struct {
+	opts    Options
+	created map[string][]string // tables created earlier in the script, by name as written
+	frames  *cteFrame
+	cur     *acc
+	warned  map[string]bool
+	warns   []string
+}
+
+// acc gathers one statement's facts.
+type acc struct {
+	reads, writes, ctes []string
+	cols                map[string]srcs
+	keys                []string // columns keys in first-seen order
+	uses                []Use
+}
+
+func (c *acc) addRead(n string)  { c.reads = addOnce(c.reads, n) }
+func (c *acc) addWrite(n string) { c.writes = addOnce(c.writes, n) }
+
+func addOnce(s []string, v string) []string {
+	if slices.Contains(s, v) {
+		return s
+	}
+	return append(s, v)
+}
+
+func (a *analyzer) warnf(format string, args ...any) {
+	m := fmt.Sprintf(format, args...)
+	if a.warned[m] {
+		return
+	}
+	if a.warned == nil {
+		a.warned = map[string]bool{}
+	}
+	a.warned[m] = true
+	a.warns = append(a.warns, m)
+}
+
+// edge records that target table.col is fed by s.
+func (a *analyzer) edge(table, col string, s srcs) {
+	key := table + "." + col
+	if a.cur.cols == nil {
+		a.cur.cols = map[string]srcs{}
+	}
+	old, ok := a.cur.cols[key]
+	if !ok {
+		a.cur.keys = append(a.cur.keys, key)
+	}
+	a.cur.cols[key] = append(old, nil...).union(s)
+}
+
+func (a *analyzer) use(s srcs, role relq.Role) {
+	for _, x := range s {
+		u := Use{Column: x.col, Role: role}
+		if !slices.Contains(a.cur.uses, u) {
+			a.cur.uses = append(a.cur.uses, u)
+		}
+	}
+}
+
+// cteFrame is one WITH clause in scope.
+type cteFrame struct {
+	defs      []*cteDef
+	recursive bool
+	visible   int // defs[:visible] are visible by name (all, once evaluated)
+	parent    *cteFrame
+}
+
+type cteDef struct {
+	cte     relq.CTE
+	frame   *cteFrame
+	index   int
+	state   uint8 // 0 new, 1 running, 2 done
+	res     rel
+	partial rel
+}
+
+// pushWith makes w's CTEs visible and evaluates each once, in order (an
+// unreferenced CTE is read too). It returns the function that pops it.
+func (a *analyzer) pushWith(w *relq.With) func() {
+	if w == nil || len(w.CTEs) == 0 {
+		return func() {}
+	}
+	f := &cteFrame{recursive: w.Recursive, parent: a.frames}
+	for i, c := range w.CTEs {
+		f.defs = append(f.defs, &cteDef{cte: c, frame: f, index: i})
+		a.cur.ctes = addOnce(a.cur.ctes, c.Name)
+	}
+	if w.Recursive {
+		f.visible = len(f.defs)
+	}
+	saved := a.frames
+	a.frames = f
+	for _, d := range f.defs {
+		a.evalCTE(d)
+	}
+	f.visible = len(f.defs)
+	return func() { a.frames = saved }
+}
+
+// findCTE returns the visible CTE named name, innermost first.
+func (a *analyzer) findCTE(name string) *cteDef {
+	for f := a.frames; f != nil; f = f.parent {
+		for i := len(f.defs) - 1; i >= 0; i-- {
+			if i < f.visible && f.defs[i].cte.Name == name {
+				return f.defs[i]
+			}
+		}
+	}
+	return nil
+}
+
+func (a *analyzer) evalCTE(d *cteDef) rel {
+	switch d.state {
+	case 2:
+		return d.res
+	case 1:
+		return d.partial
+	}
+	d.state = 1
+	savedFrames, savedVisible := a.frames, d.frame.visible
+	a.frames = d.frame
+	if !d.frame.recursive {
+		d.frame.visible = d.index
+	}
+	defer func() { a.frames, d.frame.visible = savedFrames, max(savedVisible, d.frame.visible) }()
+	var res rel
+	switch q := d.cte.Query; {
+	case d.cte.Stmt != nil:
+		res = a.dml(d.cte.Stmt, true)
+	case d.frame.recursive && q != nil && q.Op == relq.Union && q.With == nil && q.Left != nil && q.Right != nil:
+		left := a.query(q.Left, nil)
+		d.partial = renameRel(left, d.cte.Columns)
+		res = d.partial
+		for range 8 {
+			right := a.query(q.Right, nil)
+			next := renameRel(setOp(relq.Union, left, right), d.cte.Columns)
+			if relEqual(next, d.partial) {
+				break
+			}
+			d.partial, res = next, next
+		}
+		a.queryFilters(q, res, nil)
+	case q != nil:
+		res = a.query(q, nil)
+	}
+	d.res, d.state = renameRel(res, d.cte.Columns), 2
+	return d.res
+}
+
+// renameRel renames the first columns of r.
+func renameRel(r rel, names []string) rel {
+	if len(names) == 0 {
+		return r
+	}
+	cols := slices.Clone(r.cols)
+	for i := range cols {
+		if i < len(names) {
+			cols[i].name = names[i]
+		}
+	}
+	return rel{cols: cols, open: r.open}
+}
+
+func relEqual(x, y rel) bool {
+	if len(x.cols) != len(y.cols) {
+		return false
+	}
+	for i := range x.cols {
+		if x.cols[i].name != y.cols[i].name || !x.cols[i].srcs.equal(y.cols[i].srcs) {
+			return false
+		}
+	}
+	return true
+}
+
+// setOp combines two branches by position: names from the left; EXCEPT
+// takes only the left's sources (the right branch filters).
+func setOp(op relq.SetOp, l, r rel) rel {
+	out := rel{cols: make([]column, len(l.cols)), open: l.open}
+	for i, c := range l.cols {
+		out.cols[i] = column{name: c.name, srcs: slices.Clone(c.srcs)}
+		if op != relq.Except && i < len(r.cols) {
+			out.cols[i].srcs = out.cols[i].srcs.union(r.cols[i].srcs)
+		}
+	}
+	return out
+}
+
+// query evaluates a query in the scope outer (nil at the top).
+func (a *analyzer) query(q *relq.Query, outer *scope) rel {
+	if q == nil {
+		return rel{}
+	}
+	pop := a.pushWith(q.With)
+	defer pop()
+	if q.Op != relq.NoSetOp {
+		l := a.query(q.Left, outer)
+		r := a.query(q.Right, outer)
+		out := setOp(q.Op, l, r)
+		a.queryFilters(q, out, outer)
+		return out
+	}
+	if q.Values != nil {
+		var out rel
+		for _, row := range q.Values {
+			for i, e := range row {
+				if i >= len(out.cols) {
+					out.cols = append(out.cols, column{name: fmt.Sprintf("column%d", i+1)})
+				}
+				out.cols[i].srcs = out.cols[i].srcs.union(a.expr(e, outer, nil))
+			}
+		}
+		return out
+	}
+	sc := a.fromScope(q.From, outer)
+	wins := q.Windows
+	var out rel
+	for i := range q.Targets {
+		t := &q.Targets[i]
+		if t.Star || t.Pattern != "" {
+			a.star(t, sc, wins, &out)
+			continue
+		}
+		out.cols = append(out.cols, column{name: t.Name, srcs: a.exprW(t.Expr, sc, wins)})
+	}
+	for _, f := range q.Filters {
+		a.filter(f, sc, wins, out)
+	}
+	return out
+}
+
+// queryFilters resolves the ORDER BY / LIMIT of a set operation against
+// its output columns.
+func (a *analyzer) queryFilters(q *relq.Query, out rel, outer *scope) {
+	if len(q.Filters) == 0 {
+		return
+	}
+	sc := &scope{merged: out.cols, outer: outer}
+	for _, f := range q.Filters {
+		a.filter(f, sc, nil, out)
+	}
+}
+
+// filter resolves an expression that only filters, groups or sorts: its
+// columns are uses, its subqueries are read. Names not in scope may be
+// output aliases (ORDER BY revenue), so they are looked up there too.
+func (a *analyzer) filter(e relq.Expr, sc *scope, wins []relq.NamedWindow, out rel) {
+	for _, r := range e.Refs {
+		s, ok := a.resolve(r, sc, false)
+		if !ok && len(r.Name) == 1 {
+			for _, c := range out.cols {
+				if c.name == r.Name[0] {
+					s = c.srcs
+				}
+			}
+		}
+		a.use(s, r.Role)
+	}
+	for _, sub := range e.Subs {
+		res := a.query(sub.Query, sc)
+		for _, c := range res.cols {
+			a.use(c.srcs, sub.Role)
+		}
+	}
+	_ = wins
+}
+
+// star expands *, q.* and DuckDB's COLUMNS(pattern) into out.
+func (a *analyzer) star(t *relq.Target, sc *scope, wins []relq.NamedWindow, out *rel) {
+	var rtes []*rte
+	var merged []column
+	if len(t.Qualifier) > 0 {
+		r := sc.lookupRel(t.Qualifier)
+		if r == nil {
+			a.warnf("%s.* names no relation in FROM", t.Qualifier)
+			return
+		}
+		rtes = []*rte{r}
+	} else if sc != nil {
+		rtes, merged = sc.rtes, sc.merged
+	}
+	var re *regexp.Regexp
+	if t.Pattern != "" {
+		var err error
+		if re, err = regexp.Compile(t.Pattern); err != nil {
+			a.warnf("COLUMNS pattern %q is not a valid regular expression", t.Pattern)
+			return
+		}
+	}
+	emit := func(c column) {
+		if slices.Contains(t.Exclude, c.name) || (re != nil && !re.MatchString(c.name)) {
+			return
+		}
+		for i := range t.Replace {
+			if t.Replace[i].Name == c.name {
+				c = column{name: c.name, srcs: a.exprW(t.Replace[i].Expr, sc, wins)}
+			}
+		}
+		out.cols = append(out.cols, column{name: c.name, srcs: slices.Clone(c.srcs)})
+	}
+	for _, m := range merged {
+		emit(m)
+	}
+	for _, r := range rtes {
+		for _, c := range r.cols {
+			if len(merged) > 0 && r.hidden(c.name) {
+				continue
+			}
+			emit(c)
+		}
+		if !r.known {
+			out.open = append(out.open, r)
+		}
+	}
+}
+
+// exprW resolves an output expression: the sources that feed it.
+func (a *analyzer) exprW(e relq.Expr, sc *scope, wins []relq.NamedWindow) srcs {
+	var out srcs
+	for _, r := range e.Refs {
+		s, _ := a.resolve(r, sc, r.Role.Direct())
+		a.use(s, r.Role)
+		if r.Role.Direct() {
+			out = out.union(apply(r.Role, s))
+		}
+	}
+	for _, sub := range e.Subs {
+		res := a.query(sub.Query, sc)
+		if (sub.Kind == relq.SubScalar || sub.Kind == relq.SubArray) && sub.Role.Direct() {
+			if sub.Col < len(res.cols) {
+				out = out.union(apply(sub.Role, res.cols[sub.Col].srcs))
+			}
+			continue
+		}
+		for _, c := range res.cols {
+			a.use(c.srcs, relq.Filter)
+		}
+	}
+	for _, name := range e.Windows {
+		for _, k := range windowKeys(wins, name, 0) {
+			s, _ := a.resolve(k, sc, true)
+			a.use(s, relq.Window)
+			out = out.union(apply(relq.Window, s))
+		}
+	}
+	return out
+}
+
+// expr resolves an expression outside a select list (VALUES rows,
+// function arguments in FROM).
+func (a *analyzer) expr(e relq.Expr, sc *scope, wins []relq.NamedWindow) srcs {
+	return a.exprW(e, sc, wins)
+}
+
+// windowKeys returns the key references of a named window and its parents.
+func windowKeys(wins []relq.NamedWindow, name string, depth int) []relq.Ref {
+	if depth > len(wins) {
+		return nil
+	}
+	for _, w := range wins {
+		if w.Name == name {
+			refs := w.Keys.Refs
+			if w.Parent != "" {
+				refs = append(slices.Clone(refs), windowKeys(wins, w.Parent, depth+1)...)
+			}
+			return refs
+		}
+	}
+	return nil
+}
+
+// resolve finds the sources of a column reference.
+func (a *analyzer) resolve(r relq.Ref, sc *scope, warn bool) (srcs, bool) {
+	if sc == nil {
+		sc = &scope{}
+	}
+	n := r.Name
+	if r.Star {
+		var rt []*rte
+		if len(n) == 0 {
+			rt = sc.rtes
+		} else if x := sc.lookupRel(n); x != nil {
+			rt = []*rte{x}
+		}
+		var out srcs
+		for _, x := range rt {
+			for _, c := range x.cols {
+				out = out.union(c.srcs)
+			}
+		}
+		return out, len(rt) > 0
+	}
+	switch len(n) {
+	case 0:
+		return nil, false
+	case 1:
+		if s, ok := sc.lookupCol(n[0], a); ok {
+			return s, true
+		}
+		if x := sc.lookupRel(n); x != nil { // a whole-row reference
+			var out srcs
+			for _, c := range x.cols {
+				out = out.union(c.srcs)
+			}
+			return out, true
+		}
+	default:
+		// t.c, s.t.c, db.s.t.c; or a composite column's field: c.f, t.c.f
+		for k := len(n) - 1; k >= 1; k-- {
+			if x := sc.lookupRel(n[:k]); x != nil {
+				if s, ok := x.find(n[k], a); ok {
+					return s, true
+				}
+				break
+			}
+		}
+		if s, ok := sc.lookupCol(n[0], a); ok {
+			return s, true
+		}
+	}
+	if warn {
+		a.warnf("column %s is not found in any relation in scope", n)
+	}
+	return nil, false
+}

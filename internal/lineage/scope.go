@@ -1,0 +1,252 @@
+package lineage
+
+import (
+	"github.com/iopsdata/iopsdata/internal/relq"
+)
+
+// src is a base column feeding a value, and how.
+type src struct {
+	col Column
+	how Transform
+}
+
+// srcs is a small set of sources; order is kept, duplicates merge their
+// transformation bits.
+type srcs []src
+
+func (s srcs) add(x src) srcs {
+	for i := range s {
+		if s[i].col == x.col {
+			s[i].how |= x.how
+			return s
+		}
+	}
+	return append(s, x)
+}
+
+func (s srcs) union(o srcs) srcs {
+	for _, x := range o {
+		s = s.add(x)
+	}
+	return s
+}
+
+func (s srcs) equal(o srcs) bool {
+	if len(s) != len(o) {
+		return false
+	}
+	for _, x := range s {
+		found := false
+		for _, y := range o {
+			if x == y {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return false
+		}
+	}
+	return true
+}
+
+// direct bits of Transform, and the two indirect ones.
+const directBits = TIdentity | TTransformation | TAggregation
+
+// apply composes a reference's role with the sources of what it refers to.
+func apply(role relq.Role, in srcs) srcs {
+	out := make(srcs, 0, len(in))
+	for _, x := range in {
+		h := x.how
+		switch role {
+		case relq.Identity:
+		case relq.Transformation:
+			if h&TIdentity != 0 {
+				h = h&^TIdentity | TTransformation
+			}
+		case relq.Aggregation:
+			if h&directBits != 0 {
+				h = h&^directBits | TAggregation
+			}
+		case relq.Conditional:
+			h = TConditional
+		case relq.Window:
+			h = TWindow
+		default:
+			continue
+		}
+		out = out.add(src{x.col, h})
+	}
+	return out
+}
+
+// column is a column of a relation in scope.
+type column struct {
+	name string
+	srcs srcs
+}
+
+// rel is what a query produces: its columns, and the relations a * could
+// not expand because their columns are unknown (a reference to another
+// name passes through to them).
+type rel struct {
+	cols []column
+	open []*rte
+}
+
+// rte is one relation visible in a scope.
+type rte struct {
+	name  string    // the name a qualifier matches: the alias, or the table's last part
+	table relq.Name // the base table as written; nil for derived relations
+	qual  bool      // no alias: a qualified name (s.t) also matches
+	cols  []column
+	known bool // cols is the whole column list
+	// open relations accept any column name: a base table without a known
+	// schema (the source is table.name), or a derived relation passing
+	// names through to open relations, or a function (args are the source).
+	open     []*rte
+	fnArgs   srcs
+	function bool
+	// hide lists merged USING columns that an unqualified name must not
+	// find here (the join's merged column is found instead).
+	hide []string
+}
+
+func (r *rte) isOpen() bool { return !r.known }
+
+// find returns the sources of column name in r, and whether r has it.
+// For an open relation any name is accepted.
+func (r *rte) find(name string, a *analyzer) (srcs, bool) {
+	for _, c := range r.cols {
+		if c.name == name {
+			return c.srcs, true
+		}
+	}
+	if r.known {
+		return nil, false
+	}
+	switch {
+	case r.table != nil:
+		return srcs{{Column{r.table.String(), name}, TIdentity}}, true
+	case r.function:
+		return r.fnArgs, true
+	case len(r.open) == 1:
+		return r.open[0].find(name, a)
+	case len(r.open) > 1:
+		a.warnf("column %q is ambiguous: several relations without a known schema could hold it; pass \"schema\" or a connection", name)
+		return nil, false
+	}
+	return nil, false
+}
+
+// hasKnown reports whether r's known columns include name.
+func (r *rte) hasKnown(name string) bool {
+	for _, c := range r.cols {
+		if c.name == name {
+			return true
+		}
+	}
+	return false
+}
+
+func (r *rte) hidden(name string) bool {
+	for _, h := range r.hide {
+		if h == name {
+			return true
+		}
+	}
+	return false
+}
+
+// scope is the relations of one FROM clause, inside its enclosing scopes.
+type scope struct {
+	rtes   []*rte
+	merged []column // USING / NATURAL columns, found first by an unqualified name
+	outer  *scope
+}
+
+// lookupRel finds the relation a qualifier names, innermost scope first.
+func (s *scope) lookupRel(q relq.Name) *rte {
+	for sc := s; sc != nil; sc = sc.outer {
+		for i := len(sc.rtes) - 1; i >= 0; i-- {
+			r := sc.rtes[i]
+			if len(q) == 1 && r.name == q[0] {
+				return r
+			}
+			if len(q) > 1 && r.qual && r.table != nil && suffixOf(q, r.table) {
+				return r
+			}
+		}
+	}
+	return nil
+}
+
+// suffixOf reports whether q names t: equal, or t is q without leading parts.
+func suffixOf(q, t relq.Name) bool {
+	if len(t) < len(q) {
+		q, t = t, q
+	}
+	off := len(t) - len(q)
+	for i := range q {
+		if q[i] != t[off+i] {
+			return false
+		}
+	}
+	return true
+}
+
+// lookupCol resolves an unqualified column name: known columns in every
+// scope first, innermost out; then relations with unknown columns.
+func (s *scope) lookupCol(name string, a *analyzer) (srcs, bool) {
+	for sc := s; sc != nil; sc = sc.outer {
+		for _, m := range sc.merged {
+			if m.name == name {
+				return m.srcs, true
+			}
+		}
+		var found *rte
+		n := 0
+		for _, r := range sc.rtes {
+			if r.hasKnown(name) && !r.hidden(name) {
+				if found == nil {
+					found = r
+				}
+				n++
+			}
+		}
+		if n > 1 {
+			a.warnf("column %q is ambiguous: more than one relation in FROM has it; qualify it", name)
+		}
+		if found != nil {
+			s, _ := found.find(name, a)
+			return s, true
+		}
+	}
+	for sc := s; sc != nil; sc = sc.outer {
+		var open []*rte
+		for _, r := range sc.rtes {
+			if r.isOpen() && !(r.function && len(r.cols) > 0) {
+				open = append(open, r)
+			}
+		}
+		switch {
+		case len(open) == 1:
+			return open[0].find(name, a)
+		case len(open) > 1:
+			// Only one base table or derived relation among them: functions
+			// without declared columns rarely own a plain name.
+			var tables []*rte
+			for _, r := range open {
+				if !r.function {
+					tables = append(tables, r)
+				}
+			}
+			if len(tables) == 1 {
+				return tables[0].find(name, a)
+			}
+			a.warnf("column %q is ambiguous: it could come from any of several tables whose columns are unknown; pass \"schema\", a connection, or qualify it", name)
+			return nil, false
+		}
+	}
+	return nil, false
+}

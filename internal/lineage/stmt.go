@@ -1,0 +1,360 @@
+package lineage
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/iopsdata/iopsdata/internal/relq"
+	"github.com/iopsdata/iopsdata/internal/sqlparse"
+)
+
+// Analyze computes the lineage of sql, one statement or a script.
+func Analyze(ctx context.Context, sql string, opts Options) (*Result, error) {
+	var stmts []relq.Stmt
+	dialect := "postgres"
+	var err error
+	switch opts.Dialect {
+	case "", "postgres", "postgresql":
+		stmts, err = sqlparse.Shape(sql)
+		if err != nil && opts.Dialect == "" && fallbackWorthy(err) {
+			var derr error
+			if stmts, derr = duckParse(ctx, sql); derr == nil {
+				dialect, err = "duckdb", nil
+			} else {
+				err = fmt.Errorf("%w; DuckDB's parser could not read it either: %v", err, derr)
+			}
+		}
+	case "duckdb":
+		dialect = "duckdb"
+		stmts, err = duckParse(ctx, sql)
+	default:
+		return nil, fmt.Errorf("unknown dialect %q: use \"postgres\", \"duckdb\" or leave it out", opts.Dialect)
+	}
+	if err != nil {
+		return nil, err
+	}
+	res := AnalyzeShapes(stmts, opts)
+	res.Dialect = dialect
+	return res, nil
+}
+
+// fallbackWorthy reports parse errors DuckDB's parser may read instead:
+// syntax errors, not empty or unsafe text.
+func fallbackWorthy(err error) bool {
+	var se *sqlparse.SyntaxError
+	return errors.As(err, &se) && !errors.Is(err, sqlparse.ErrEmpty)
+}
+
+// AnalyzeShapes computes the lineage of parsed statements.
+func AnalyzeShapes(stmts []relq.Stmt, opts Options) *Result {
+	a := &analyzer{opts: opts}
+	res := &Result{Columns: map[string][]string{}}
+	for i := range stmts {
+		a.cur = &acc{}
+		a.stmt(&stmts[i])
+		st := finishStmt(&stmts[i], a.cur)
+		res.Read = union(res.Read, st.Read)
+		res.Write = union(res.Write, st.Write)
+		res.CTEs = union(res.CTEs, st.CTEs)
+		for k, v := range st.Columns {
+			res.Columns[k] = union(res.Columns[k], v)
+			if res.Columns[k] == nil {
+				res.Columns[k] = []string{}
+			}
+		}
+		res.Statements = append(res.Statements, st)
+	}
+	res.Read, res.Write, res.CTEs = nonNil(res.Read), nonNil(res.Write), nonNil(res.CTEs)
+	res.Warnings = a.warns
+	return res
+}
+
+func nonNil(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// union merges sorted b into a, sorted, without duplicates.
+func union(a, b []string) []string {
+	for _, x := range b {
+		if i, ok := slices.BinarySearch(a, x); !ok {
+			a = slices.Insert(a, i, x)
+		}
+	}
+	return a
+}
+
+func finishStmt(s *relq.Stmt, c *acc) Statement {
+	st := Statement{Kind: s.Kind, SQL: s.Text, Columns: map[string][]string{}, Uses: c.uses}
+	st.Read = nonNil(sortedCopy(c.reads))
+	st.Write = nonNil(sortedCopy(c.writes))
+	st.CTEs = nonNil(sortedCopy(c.ctes))
+	for _, k := range c.keys {
+		tgt := splitKey(k)
+		names := make([]string, 0, len(c.cols[k]))
+		for _, x := range c.cols[k] {
+			names = append(names, x.col.String())
+			st.Edges = append(st.Edges, Edge{Target: tgt, Source: x.col, How: x.how})
+		}
+		slices.Sort(names)
+		st.Columns[k] = slices.Compact(names)
+	}
+	return st
+}
+
+func sortedCopy(s []string) []string {
+	s = slices.Clone(s)
+	slices.Sort(s)
+	return s
+}
+
+// splitKey splits "table.col" at its last dot.
+func splitKey(k string) Column {
+	i := strings.LastIndexByte(k, '.')
+	return Column{Table: k[:i], Column: k[i+1:]}
+}
+
+// stmt analyzes one top-level statement into a.cur.
+func (a *analyzer) stmt(s *relq.Stmt) {
+	switch s.Kind {
+	case "select":
+		pop := a.pushWith(s.With)
+		out := a.query(s.Query, nil)
+		pop()
+		a.outputs("output", out)
+	case "select into", "create table as", "create materialized view", "create view":
+		pop := a.pushWith(s.With)
+		out := renameRel(a.query(s.Query, nil), s.Columns)
+		pop()
+		a.target(s.Target)
+		a.outputs(s.Target.String(), out)
+		if len(out.open) == 0 && !strings.HasSuffix(s.Kind, "view") {
+			a.create(s.Target, colNames(out.cols))
+		} else if len(out.open) == 0 {
+			a.create(s.Target, colNames(out.cols))
+		}
+	case "insert", "update", "delete", "merge":
+		a.dml(s, false)
+	case "create table":
+		for _, r := range s.Reads {
+			a.cur.addRead(r.String())
+		}
+		a.target(s.Target)
+		cols := slices.Clone(s.Columns)
+		for _, r := range s.Reads { // LIKE copies the source's columns
+			if c, ok := a.columnsOf(r); ok {
+				cols = append(cols, c...)
+			}
+		}
+		a.create(s.Target, cols)
+	case "copy to":
+		for _, r := range s.Reads {
+			a.cur.addRead(r.String())
+		}
+		if s.Query != nil {
+			a.query(s.Query, nil)
+		}
+		if s.Inner != nil {
+			a.stmt(s.Inner)
+		}
+	case "copy from", "alter table", "refresh materialized view":
+		a.target(s.Target)
+	case "truncate", "drop":
+		for _, w := range s.Writes {
+			a.cur.addWrite(w.String())
+			if s.Kind == "drop" {
+				delete(a.created, w.String())
+			}
+		}
+	case "rename":
+		for _, r := range s.Reads {
+			a.cur.addRead(r.String())
+		}
+		for _, w := range s.Writes {
+			a.cur.addWrite(w.String())
+			if len(s.Reads) == 1 {
+				if cols, ok := a.columnsOf(s.Reads[0]); ok {
+					a.create(w, cols)
+				}
+			}
+		}
+	case "explain", "prepare", "declare cursor":
+		if s.Inner != nil {
+			a.stmt(s.Inner)
+		}
+	default:
+		if s.Inner != nil {
+			a.stmt(s.Inner)
+		}
+	}
+}
+
+func colNames(cols []column) []string {
+	out := make([]string, len(cols))
+	for i, c := range cols {
+		out[i] = c.name
+	}
+	return out
+}
+
+// create records a table's columns for the rest of the script.
+func (a *analyzer) create(name relq.Name, cols []string) {
+	if len(name) == 0 || len(cols) == 0 {
+		return
+	}
+	if a.created == nil {
+		a.created = map[string][]string{}
+	}
+	a.created[name.String()] = cols
+}
+
+func (a *analyzer) target(n relq.Name) {
+	if len(n) > 0 {
+		a.cur.addWrite(n.String())
+	}
+}
+
+// outputs records the columns of out as table.col keys.
+func (a *analyzer) outputs(table string, out rel) {
+	for _, c := range out.cols {
+		a.edge(table, c.name, c.srcs)
+	}
+	for _, r := range out.open {
+		name := r.name
+		if r.table != nil {
+			name = r.table.String()
+		}
+		a.warnf("* over %s cannot be expanded because its columns are unknown; pass \"schema\" or a connection", name)
+	}
+}
+
+// dml analyzes INSERT, UPDATE, DELETE or MERGE and returns its RETURNING
+// rows. inCTE marks a data-modifying CTE: an UPDATE or DELETE passing its
+// rows on through RETURNING then also reads its target.
+func (a *analyzer) dml(s *relq.Stmt, inCTE bool) rel {
+	pop := a.pushWith(s.With)
+	defer pop()
+	written := s.Target.String()
+	a.target(s.Target)
+	if inCTE && len(s.Returning) > 0 && (s.Kind == "update" || s.Kind == "delete") {
+		a.cur.addRead(written)
+	}
+	tgt := a.tableRTE(s.Target, s.TargetAlias, nil, false)
+	switch s.Kind {
+	case "insert":
+		return a.insert(s, tgt)
+	case "update":
+		sc := &scope{rtes: []*rte{tgt}}
+		for _, f := range s.From {
+			a.fromItem(f, sc, nil)
+		}
+		for _, set := range s.Sets {
+			a.edge(written, set.Column, a.exprW(set.Expr, sc, nil))
+		}
+		a.filter(s.Where, sc, nil, rel{})
+		return a.returning(s.Returning, sc)
+	case "delete":
+		sc := &scope{rtes: []*rte{tgt}}
+		for _, f := range s.From {
+			a.fromItem(f, sc, nil)
+		}
+		a.filter(s.Where, sc, nil, rel{})
+		return a.returning(s.Returning, sc)
+	case "merge":
+		sc := &scope{rtes: []*rte{tgt}}
+		for _, f := range s.From {
+			a.fromItem(f, sc, nil)
+		}
+		a.filter(s.Where, sc, nil, rel{})
+		for _, w := range s.Merge {
+			a.filter(w.Cond, sc, nil, rel{})
+			for _, set := range w.Sets {
+				a.edge(written, set.Column, a.exprW(set.Expr, sc, nil))
+			}
+			if w.Action == "insert" {
+				cols := w.Columns
+				if len(cols) == 0 {
+					cols, _ = a.columnsOf(s.Target)
+				}
+				if len(cols) < len(w.Values) {
+					a.warnf("MERGE ... INSERT into %s without a column list: its columns are unknown; pass \"schema\" or a connection", written)
+				}
+				for i, v := range w.Values {
+					if i < len(cols) {
+						a.edge(written, cols[i], a.exprW(v, sc, nil))
+					}
+				}
+			}
+		}
+		return a.returning(s.Returning, sc)
+	}
+	return rel{}
+}
+
+func (a *analyzer) insert(s *relq.Stmt, tgt *rte) rel {
+	written := s.Target.String()
+	cols := s.Columns
+	if len(cols) == 0 {
+		cols, _ = a.columnsOf(s.Target)
+	}
+	var src rel
+	if s.Query != nil {
+		src = a.query(s.Query, nil)
+	}
+	if len(src.open) > 0 {
+		a.outputs(written, rel{open: src.open}) // warns
+	}
+	if len(cols) == 0 && len(src.cols) > 0 {
+		a.warnf("INSERT into %s without a column list: its columns are unknown, so values cannot be mapped by position; pass \"schema\" or a connection", written)
+	}
+	values := make([]column, 0, len(cols))
+	for i, c := range cols {
+		col := column{name: c}
+		if i < len(src.cols) {
+			col.srcs = src.cols[i].srcs
+		}
+		if i < len(src.cols) || s.Query == nil || len(src.open) == 0 {
+			if s.Query != nil && i < len(src.cols) {
+				a.edge(written, c, col.srcs)
+			}
+		}
+		values = append(values, col)
+	}
+	// ON CONFLICT DO UPDATE: EXCLUDED.x is the value proposed for x.
+	ins := &rte{name: tgt.name, table: tgt.table, qual: tgt.qual, cols: tgt.cols, known: tgt.known}
+	excluded := &rte{name: "excluded", cols: values, known: true}
+	sc := &scope{rtes: []*rte{ins, excluded}}
+	for _, set := range s.Conflict {
+		a.edge(written, set.Column, a.exprW(set.Expr, sc, nil))
+	}
+	for _, f := range s.Filters {
+		a.filter(f, sc, nil, rel{})
+	}
+	// RETURNING sees the inserted row.
+	ret := &rte{name: tgt.name, table: tgt.table, qual: tgt.qual, known: len(values) > 0}
+	if len(values) > 0 {
+		ret.cols = values
+	}
+	return a.returning(s.Returning, &scope{rtes: []*rte{ret}})
+}
+
+func (a *analyzer) returning(ts []relq.Target, sc *scope) rel {
+	if len(ts) == 0 {
+		return rel{}
+	}
+	var out rel
+	for i := range ts {
+		t := &ts[i]
+		if t.Star {
+			a.star(t, sc, nil, &out)
+			continue
+		}
+		out.cols = append(out.cols, column{name: t.Name, srcs: a.exprW(t.Expr, sc, nil)})
+	}
+	return out
+}
