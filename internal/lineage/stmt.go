@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"regexp"
 	"slices"
 	"strings"
 
@@ -18,13 +19,24 @@ func Analyze(ctx context.Context, sql string, opts Options) (*Result, error) {
 	var err error
 	switch opts.Dialect {
 	case "", "postgres", "postgresql":
+		if opts.Dialect == "" && duckdbOnly.MatchString(sql) {
+			// Syntax pg_query reads as something else (ASOF as an alias,
+			// COLUMNS as a function): DuckDB's parser first.
+			if ds, derr := duckParse(ctx, sql); derr == nil {
+				res := AnalyzeShapes(ds, opts)
+				res.Dialect = "duckdb"
+				return res, nil
+			}
+		}
 		stmts, err = sqlparse.Shape(sql)
 		if err != nil && opts.Dialect == "" && fallbackWorthy(err) {
 			var derr error
-			if stmts, derr = duckParse(ctx, sql); derr == nil {
+			switch stmts, derr = duckParse(ctx, sql); {
+			case derr == nil:
 				dialect, err = "duckdb", nil
-			} else {
-				err = fmt.Errorf("%w; DuckDB's parser could not read it either: %v", err, derr)
+			case errors.Is(derr, errDuckNotSelect):
+			default:
+				err = fmt.Errorf("%w; %v", err, derr)
 			}
 		}
 	case "duckdb":
@@ -40,6 +52,10 @@ func Analyze(ctx context.Context, sql string, opts Options) (*Result, error) {
 	res.Dialect = dialect
 	return res, nil
 }
+
+// duckdbOnly spots DuckDB syntax that pg_query parses without error but
+// misreads.
+var duckdbOnly = regexp.MustCompile(`(?i)\b(asof|positional)\s+join\b|\bcolumns\s*\(\s*'|\bgroup\s+by\s+all\b|\border\s+by\s+all\b`)
 
 // fallbackWorthy reports parse errors DuckDB's parser may read instead:
 // syntax errors, not empty or unsafe text.

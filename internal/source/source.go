@@ -1,6 +1,9 @@
 // Package source is the driver-neutral handle to a database: one interface,
 // one result type and one error type, implemented by the postgres and duckdb
-// adapters. Those adapters are the only importers of pgx and duckdb-go.
+// adapters. Those adapters are the only importers of pgx; duckdb-go is also
+// imported by internal/files (its sandboxed ingest engine) and
+// internal/lineage (DuckDB's parser, json_serialize_sql, run in a locked
+// in-memory database).
 //
 // Values in Result.Rows are already in their JSON form, encoded the same way
 // for both engines (see Encoding in encoding.go).
