@@ -1,0 +1,112 @@
+package tools
+
+import (
+	"encoding/json"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/iopsdata/iopsdata/internal/testutil"
+	"github.com/mark3labs/mcp-go/mcp"
+)
+
+func callLineage(t *testing.T, e *env, args map[string]any) LineageOut {
+	t.Helper()
+	req := mcp.CallToolRequest{}
+	req.Params.Name = "lineage"
+	req.Params.Arguments = args
+	res, err := e.c.CallTool(t.Context(), req)
+	if err != nil || res.IsError {
+		t.Fatalf("lineage(%v): %v %+v", args, err, res.Content)
+	}
+	var out LineageOut
+	b, _ := json.Marshal(res.StructuredContent)
+	if err := json.Unmarshal(b, &out); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func TestLineageTool(t *testing.T) {
+	e := newEnv(t)
+	// The demo connection's catalog expands * and maps INSERT by position.
+	out := callLineage(t, e, map[string]any{
+		"connection": "demo",
+		"sql": `CREATE TABLE recent AS SELECT * FROM orders WHERE ordered_at > now() - interval '7 days';
+INSERT INTO order_archive SELECT o.* FROM recent o JOIN customers c USING (customer_id)`,
+		"schema": map[string]any{"order_archive": []string{"id", "customer", "at"}},
+	})
+	if !slices.Equal(out.Read, []string{"customers", "orders", "recent"}) || !slices.Equal(out.Write, []string{"order_archive", "recent"}) {
+		t.Fatalf("read %v write %v", out.Read, out.Write)
+	}
+	if got := out.Columns["recent.status"]; !slices.Equal(got, []string{"orders.status"}) {
+		t.Fatalf("recent.status <- %v (columns %v)", got, out.Columns)
+	}
+	if got := out.Columns["order_archive.customer"]; !slices.Equal(got, []string{"recent.customer_id"}) {
+		t.Fatalf("order_archive.customer <- %v", got)
+	}
+	if len(out.Statements) != 2 || out.Statements[1].Kind != "insert" || out.Statements[0].SQL == "" || out.Dialect != "postgres" {
+		t.Fatalf("statements %+v dialect %q", out.Statements, out.Dialect)
+	}
+
+	// Without a catalog, * cannot expand: a warning says what to pass.
+	out = callLineage(t, e, map[string]any{"sql": "SELECT * FROM orders"})
+	if len(out.Warnings) == 0 || !strings.Contains(out.Warnings[0], "schema") {
+		t.Fatalf("warnings %v", out.Warnings)
+	}
+
+	// DuckDB-only syntax goes to DuckDB's parser.
+	out = callLineage(t, e, map[string]any{"connection": "demo", "sql": "SELECT * EXCLUDE (notes) FROM orders"})
+	if out.Dialect != "duckdb" || out.Columns["output.status"] == nil || out.Columns["output.notes"] != nil {
+		t.Fatalf("duckdb: %+v", out)
+	}
+
+	// OpenLineage fragment.
+	out = callLineage(t, e, map[string]any{"format": "openlineage",
+		"sql": "INSERT INTO daily (day, total) SELECT ordered_at::date, sum(subtotal) FROM orders WHERE status = 'paid' GROUP BY 1"})
+	ol := out.OpenLineage
+	if ol == nil || len(ol.Inputs) != 1 || len(ol.Outputs) != 1 || ol.Outputs[0].Facets == nil {
+		t.Fatalf("openlineage %+v", ol)
+	}
+	cl := ol.Outputs[0].Facets.ColumnLineage
+	total := cl.Fields["total"].InputFields
+	if len(total) != 1 || total[0].Field != "subtotal" || total[0].Transformations[0].Subtype != "AGGREGATION" {
+		t.Fatalf("total: %+v", total)
+	}
+	if day := cl.Fields["day"].InputFields; len(day) != 1 || day[0].Transformations[0].Subtype != "TRANSFORMATION" {
+		t.Fatalf("day: %+v", day)
+	}
+	found := false
+	for _, f := range cl.Dataset {
+		found = found || (f.Field == "status" && f.Transformations[0].Subtype == "FILTER")
+	}
+	if !found {
+		t.Fatalf("dataset facet lacks the WHERE column: %+v", cl.Dataset)
+	}
+
+	e.mustFail(t, "lineage", map[string]any{"sql": "SELEC x FROM"}, []string{"does not parse"})
+	e.mustFail(t, "lineage", map[string]any{"sql": "-- nothing"}, []string{"no statement"})
+	e.mustFail(t, "lineage", map[string]any{"sql": "SELECT 1", "format": "dot"}, []string{"openlineage"})
+	e.mustFail(t, "lineage", map[string]any{"sql": "SELECT 1", "connection": "nope"}, []string{"nope"})
+}
+
+func TestLineageToolPostgresCatalog(t *testing.T) {
+	dsn := testutil.PGDatabase(t, `CREATE SCHEMA sales;
+		CREATE TABLE sales.orders (id int, amount numeric, placed date);
+		CREATE TABLE public.totals (day date, amount numeric);`)
+	e := newEnv(t)
+	if msg, isErr := e.call(t, "add_connection", map[string]any{"name": "pg", "engine": "postgres", "dsn": dsn}); isErr {
+		t.Fatal(msg)
+	}
+	out := callLineage(t, e, map[string]any{"connection": "pg",
+		"sql": "INSERT INTO totals SELECT o.placed, sum(o.amount) FROM sales.orders o GROUP BY 1; SELECT * FROM sales.orders"})
+	if got := out.Columns["totals.amount"]; !slices.Equal(got, []string{"sales.orders.amount"}) {
+		t.Fatalf("totals.amount <- %v (%v)", got, out.Columns)
+	}
+	if got := out.Columns["output.placed"]; !slices.Equal(got, []string{"sales.orders.placed"}) {
+		t.Fatalf("output.placed <- %v", got)
+	}
+	if len(out.Warnings) != 0 {
+		t.Fatalf("warnings %v", out.Warnings)
+	}
+}
