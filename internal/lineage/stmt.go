@@ -19,7 +19,7 @@ func Analyze(ctx context.Context, sql string, opts Options) (*Result, error) {
 	var err error
 	switch opts.Dialect {
 	case "", "postgres", "postgresql":
-		if opts.Dialect == "" && duckdbOnly.MatchString(sql) {
+		if opts.Dialect == "" && mayBeDuckDBOnly(sql) && duckdbOnly.MatchString(sql) {
 			// Syntax pg_query reads as something else (ASOF as an alias,
 			// COLUMNS as a function): DuckDB's parser first.
 			if ds, derr := duckParse(ctx, sql); derr == nil {
@@ -55,7 +55,29 @@ func Analyze(ctx context.Context, sql string, opts Options) (*Result, error) {
 
 // duckdbOnly spots DuckDB syntax that pg_query parses without error but
 // misreads.
-var duckdbOnly = regexp.MustCompile(`(?i)\b(asof|positional)\s+join\b|\bcolumns\s*\(\s*'|\bgroup\s+by\s+all\b|\border\s+by\s+all\b`)
+var duckdbOnly = regexp.MustCompile(`(?i)\b(asof|positional)\s+join\b|\bcolumns\s*\(\s*'`)
+
+// mayBeDuckDBOnly is a cheap test before duckdbOnly, which would cost
+// more than parsing.
+func mayBeDuckDBOnly(sql string) bool {
+	return (containsFold(sql, "join") && (containsFold(sql, "asof") || containsFold(sql, "positional"))) ||
+		containsFold(sql, "columns")
+}
+
+// containsFold reports whether s contains the lower-case ASCII word w,
+// ignoring ASCII case.
+func containsFold(s, w string) bool {
+	for i := 0; i+len(w) <= len(s); i++ {
+		j := 0
+		for j < len(w) && s[i+j]|0x20 == w[j] {
+			j++
+		}
+		if j == len(w) {
+			return true
+		}
+	}
+	return false
+}
 
 // fallbackWorthy reports parse errors DuckDB's parser may read instead:
 // syntax errors, not empty or unsafe text.

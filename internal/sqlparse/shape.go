@@ -185,6 +185,10 @@ func (c *shaper) rangeVar(t *msgType, v int32) (name relq.Name, alias string, co
 			name = append(name, s)
 		}
 	}
+	// Temporary tables are named as written, without pg_temp.
+	if len(name) == 2 && strings.HasPrefix(name[0], "pg_temp") {
+		name = name[1:]
+	}
 	alias, cols = c.alias(t, v, "alias")
 	return name, alias, cols
 }
