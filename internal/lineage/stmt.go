@@ -355,17 +355,14 @@ func (a *analyzer) insert(s *relq.Stmt, tgt *rte) rel {
 		col := column{name: c}
 		if i < len(src.cols) {
 			col.srcs = src.cols[i].srcs
-		}
-		if i < len(src.cols) || s.Query == nil || len(src.open) == 0 {
-			if s.Query != nil && i < len(src.cols) {
-				a.edge(written, c, col.srcs)
-			}
+			a.edge(written, c, col.srcs)
 		}
 		values = append(values, col)
 	}
 	// ON CONFLICT DO UPDATE: EXCLUDED.x is the value proposed for x.
 	ins := &rte{name: tgt.name, table: tgt.table, qual: tgt.qual, cols: tgt.cols, known: tgt.known}
-	excluded := &rte{name: "excluded", cols: values, known: true}
+	// A column left out of the INSERT gets its default: no source.
+	excluded := &rte{name: "excluded", cols: values, function: true}
 	sc := &scope{rtes: []*rte{ins, excluded}}
 	for _, set := range s.Conflict {
 		a.edge(written, set.Column, a.exprW(set.Expr, sc, nil))
