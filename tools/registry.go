@@ -61,6 +61,7 @@ func All(d *Deps) []Tool {
 		{ServerTool: uploadFile(d), Toolset: ToolsetFiles},
 		{ServerTool: removeFile(d), Toolset: ToolsetFiles},
 		{ServerTool: lineageTool(d), Toolset: ToolsetLineage},
+		{ServerTool: impactTool(d), Toolset: ToolsetLineage},
 	}
 }
 

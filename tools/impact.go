@@ -1,0 +1,148 @@
+package tools
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+
+	"github.com/iopsdata/iopsdata/internal/catalog"
+	"github.com/iopsdata/iopsdata/internal/impact"
+	"github.com/iopsdata/iopsdata/internal/lineage"
+	"github.com/mark3labs/mcp-go/server"
+)
+
+type ImpactIn struct {
+	Table      string `json:"table" jsonschema:"the table or view to assess: orders, public.orders, \"Sales\".\"Orders\""`
+	Column     string `json:"column,omitempty" jsonschema:"narrow it to one column: what reads or filters on it, and what it feeds"`
+	Connection string `json:"connection,omitempty" jsonschema:"the connection holding the table; its views are searched and its catalog resolves *. Without it, the query log of every connection is searched and no views"`
+	Limit      int    `json:"limit,omitempty" jsonschema:"most dependents to return (default 100, max 1000)"`
+	MaxDepth   int    `json:"max_depth,omitempty" jsonschema:"1 for direct dependents only; default: follow views and written tables all the way"`
+}
+
+type ImpactOut struct {
+	Dependents []impact.Dependent `json:"dependents" jsonschema:"views, tables and logged queries that depend on the table, directly (depth 1) or through other views and tables; by depth, then most-run first"`
+	Scanned    int                `json:"scanned" jsonschema:"distinct logged queries considered"`
+	Analyzed   int                `json:"analyzed" jsonschema:"of those, the ones that could read the table and were traced"`
+	Views      int                `json:"views" jsonschema:"view definitions searched"`
+	Notes      []string           `json:"notes,omitempty"`
+}
+
+const maxImpactLimit = 1000
+
+func impactTool(d *Deps) server.ServerTool {
+	return newTool("impact",
+		"What depends on a table or column, and so breaks or changes if it does: the views and materialized views built on it, tables filled from it by logged INSERT ... SELECT / CREATE TABLE AS, and the logged queries (from this server's query log, grouped by shape, with run counts) that read it, directly and transitively. With a column: which of them feed from it and which only filter, join or sort on it.",
+		hints{title: "Impact analysis", readOnly: true, idempotent: true, openWorld: true},
+		func(ctx context.Context, in ImpactIn) (ImpactOut, error) {
+			if strings.TrimSpace(in.Table) == "" {
+				return ImpactOut{}, errors.New("table is empty: pass the table or view to assess, e.g. \"orders\" or \"public.orders\"")
+			}
+			if in.Limit < 0 || in.Limit > maxImpactLimit {
+				return ImpactOut{}, fmt.Errorf("limit %d is out of range: use 1 to %d, or leave it out for 100", in.Limit, maxImpactLimit)
+			}
+			if in.MaxDepth < 0 {
+				return ImpactOut{}, errors.New("max_depth must be 1 or more; leave it out to follow every level")
+			}
+			conns, err := d.Conns.List(ctx)
+			if err != nil {
+				return ImpactOut{}, err
+			}
+			engines := map[string]string{}
+			for _, c := range conns {
+				engines[c.Name] = c.Engine
+			}
+			data := impact.Data{Views: map[string][]catalog.ViewDef{}}
+			var notes []string
+			opts := map[string]lineage.Options{}
+			if in.Connection != "" {
+				h, err := d.Conns.Get(ctx, in.Connection)
+				if err != nil {
+					return ImpactOut{}, onConn(in.Connection, err)
+				}
+				views, err := catalog.Views(ctx, h.Source)
+				if err != nil {
+					return ImpactOut{}, onConn(in.Connection, err)
+				}
+				data.Views[in.Connection] = views
+				if snap, err := d.Catalog.Snapshot(ctx, in.Connection, h.Source, catalog.Options{}); err == nil {
+					opts[in.Connection] = lineage.Options{Catalog: newSnapshotColumns(snap)}
+				} else {
+					notes = append(notes, "the catalog could not be read, so * in logged queries is not expanded: "+message(err))
+				}
+			} else {
+				notes = append(notes, "no connection given: the query logs of all connections were searched, and no view definitions; pass connection to include views")
+			}
+			if data.Groups, err = d.Store.QueryGroups(ctx, in.Connection); err != nil {
+				return ImpactOut{}, err
+			}
+			eng := impact.Engine{
+				Analyze: func(ctx context.Context, conn, sql string) (*lineage.Result, error) {
+					return lineage.Analyze(ctx, sql, opts[conn])
+				},
+				DefaultSchema: func(conn string) string {
+					switch engines[conn] {
+					case "postgres":
+						return "public"
+					case "duckdb":
+						return "main"
+					}
+					return ""
+				},
+			}
+			res, err := eng.Run(ctx, impact.Request{Table: in.Table, Column: in.Column, Connection: in.Connection, Limit: in.Limit, MaxDepth: in.MaxDepth}, data)
+			if err != nil {
+				return ImpactOut{}, err
+			}
+			views := 0
+			for _, v := range data.Views {
+				views += len(v)
+			}
+			out := ImpactOut{Dependents: res.Dependents, Scanned: res.Scanned, Analyzed: res.Analyzed, Views: views,
+				Notes: append(notes, res.Notes...)}
+			if out.Dependents == nil {
+				out.Dependents = []impact.Dependent{}
+			}
+			return out, nil
+		},
+		impactText)
+}
+
+func impactText(o ImpactOut) string {
+	var b strings.Builder
+	if len(o.Dependents) == 0 {
+		fmt.Fprintf(&b, "no dependents found (%d view definitions and %d distinct logged queries searched)\n", o.Views, o.Scanned)
+	}
+	for _, dep := range o.Dependents {
+		name := dep.Name
+		if name == "" {
+			name = "query " + dep.Fingerprint
+		}
+		fmt.Fprintf(&b, "depth %d %s %s (%s %s)", dep.Depth, dep.Kind, name, dep.Role, dep.Via)
+		if dep.Count > 0 {
+			fmt.Fprintf(&b, ", run %d times, last %s", dep.Count, dep.LastSeen.UTC().Format("2006-01-02T15:04:05Z"))
+		}
+		b.WriteByte('\n')
+		for _, c := range dep.Columns {
+			fmt.Fprintf(&b, "  %s\n", c)
+		}
+		if dep.Kind == "query" && dep.SQL != "" {
+			fmt.Fprintf(&b, "  %s\n", clip(oneLine(dep.SQL), 300))
+		}
+	}
+	for _, n := range o.Notes {
+		fmt.Fprintf(&b, "note: %s\n", n)
+	}
+	return b.String()
+}
+
+// clip cuts s to about n bytes, at a character boundary.
+func clip(s string, n int) string {
+	if len(s) <= n {
+		return s
+	}
+	for n > 0 && s[n]&0xC0 == 0x80 {
+		n--
+	}
+	return s[:n] + "…"
+}
