@@ -116,9 +116,9 @@ func impactText(o ImpactOut) string {
 	for _, dep := range o.Dependents {
 		name := dep.Name
 		if name == "" {
-			name = "query " + dep.Fingerprint
+			name = dep.Fingerprint
 		}
-		fmt.Fprintf(&b, "depth %d %s %s (%s %s)", dep.Depth, dep.Kind, name, dep.Role, dep.Via)
+		fmt.Fprintf(&b, "depth %d: %s %s (%s %s)", dep.Depth, dep.Kind, name, dep.Role, dep.Via)
 		if dep.Count > 0 {
 			fmt.Fprintf(&b, ", run %d times, last %s", dep.Count, dep.LastSeen.UTC().Format("2006-01-02T15:04:05Z"))
 		}

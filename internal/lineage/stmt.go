@@ -35,6 +35,12 @@ func Analyze(ctx context.Context, sql string, opts Options) (*Result, error) {
 			case derr == nil:
 				dialect, err = "duckdb", nil
 			case errors.Is(derr, errDuckNotSelect):
+				// CREATE ... AS / INSERT around a query only DuckDB reads.
+				if ws, werr := duckWrapped(ctx, sql); werr == nil {
+					stmts, dialect, err = ws, "duckdb", nil
+				} else if !errors.Is(werr, errNotWrapped) {
+					err = fmt.Errorf("%w; %v", err, werr)
+				}
 			default:
 				err = fmt.Errorf("%w; %v", err, derr)
 			}
