@@ -728,7 +728,9 @@ CREATE VIEW paid_total AS SELECT sum(amount) AS total FROM paid;
 			{"FROM orders SELECT amount WHERE amount > 10", "d_from"},
 			{"SELECT status, count(*) FROM orders GROUP BY ALL", "d_all"},
 			{"CREATE TABLE archive AS SELECT id, amount FROM orders", "d_ctas"},
-			{"CREATE TABLE archive2 AS SELECT * EXCLUDE (status) FROM orders", "d_exclude"}, // DuckDB-only DDL: not analyzable
+			// DuckDB DDL around a DuckDB-only query: its * cannot expand without a catalog.
+			{"CREATE TABLE archive2 AS SELECT * EXCLUDE (status) FROM orders", "d_exclude"},
+			{"CREATE MACRO paid_sum() AS (SELECT sum(amount) FROM orders)", "d_macro"}, // not analyzable
 			{"SELECT total FROM paid_total", "d_total"},
 		}),
 		Views: map[string][]catalog.ViewDef{"duck": views},
@@ -739,6 +741,7 @@ CREATE VIEW paid_total AS SELECT sum(amount) AS total FROM paid;
 		{KindView, "main.paid", "", 1, "main.orders.amount", "feeds"},
 		{KindTable, "main.archive", "d_ctas", 1, "main.orders.amount", "feeds"},
 		{KindQuery, "", "d_ctas", 1, "main.orders.amount", "feeds"},
+		{KindQuery, "", "d_exclude", 1, "main.orders", "unresolved"},
 		{KindQuery, "", "d_from", 1, "main.orders.amount", "feeds, filters"},
 		{KindView, "main.paid_total", "", 2, "main.paid.amount", "feeds"},
 		{KindQuery, "", "d_total", 3, "main.paid_total.total", "feeds"},
@@ -754,7 +757,7 @@ CREATE VIEW paid_total AS SELECT sum(amount) AS total FROM paid;
 	for _, dep := range r.Dependents {
 		got = append(got, fmt.Sprintf("%s %s%s @%d", dep.Kind, dep.Name, dep.Fingerprint, dep.Depth))
 	}
-	wantTable := list("view main.paid @1", "table main.archived_ctas @1", "query d_all @1", "query d_ctas @1", "query d_from @1",
+	wantTable := list("view main.paid @1", "table main.archived_ctas @1", "table main.archive2d_exclude @1", "query d_all @1", "query d_ctas @1", "query d_exclude @1", "query d_from @1",
 		"view main.paid_total @2", "query d_total @3")
 	if diff := cmp.Diff(wantTable, got); diff != "" {
 		t.Errorf("table level (-want +got):\n%s", diff)
