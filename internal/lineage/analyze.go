@@ -97,7 +97,9 @@ func (a *analyzer) pushWith(w *relq.With) func() {
 	f := &cteFrame{recursive: w.Recursive, parent: a.frames}
 	for i, c := range w.CTEs {
 		f.defs = append(f.defs, &cteDef{cte: c, frame: f, index: i})
-		a.cur.ctes = addOnce(a.cur.ctes, c.Name)
+		if !c.Synthetic {
+			a.cur.ctes = addOnce(a.cur.ctes, c.Name)
+		}
 	}
 	if w.Recursive {
 		f.visible = len(f.defs)
@@ -281,17 +283,21 @@ func (a *analyzer) filter(e relq.Expr, sc *scope, wins []relq.NamedWindow, out r
 
 // star expands *, q.* and DuckDB's COLUMNS(pattern) into out.
 func (a *analyzer) star(t *relq.Target, sc *scope, wins []relq.NamedWindow, out *rel) {
-	var rtes []*rte
-	var merged []column
-	if len(t.Qualifier) > 0 {
+	var cols []column
+	var open []*rte
+	switch {
+	case len(t.Qualifier) > 0:
 		r := sc.lookupRel(t.Qualifier)
 		if r == nil {
 			a.warnf("%s.* names no relation in FROM", t.Qualifier)
 			return
 		}
-		rtes = []*rte{r}
-	} else if sc != nil {
-		rtes, merged = sc.rtes, sc.merged
+		cols = r.cols
+		if !r.known {
+			open = []*rte{r}
+		}
+	case sc != nil:
+		cols, open = sc.star, sc.open
 	}
 	var re *regexp.Regexp
 	if t.Pattern != "" {
@@ -312,20 +318,10 @@ func (a *analyzer) star(t *relq.Target, sc *scope, wins []relq.NamedWindow, out 
 		}
 		out.cols = append(out.cols, column{name: c.name, srcs: slices.Clone(c.srcs)})
 	}
-	for _, m := range merged {
-		emit(m)
+	for _, c := range cols {
+		emit(c)
 	}
-	for _, r := range rtes {
-		for _, c := range r.cols {
-			if len(merged) > 0 && r.hidden(c.name) {
-				continue
-			}
-			emit(c)
-		}
-		if !r.known {
-			out.open = append(out.open, r)
-		}
-	}
+	out.open = append(out.open, open...)
 }
 
 // exprW resolves an output expression: the sources that feed it.

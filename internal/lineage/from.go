@@ -11,42 +11,60 @@ import (
 func (a *analyzer) fromScope(items []*relq.From, outer *scope) *scope {
 	sc := &scope{outer: outer}
 	for _, f := range items {
-		a.fromItem(f, sc, outer)
+		it := a.fromItem(f, sc, outer)
+		sc.star = append(sc.star, it.star...)
+		sc.open = append(sc.open, it.open...)
 	}
 	return sc
 }
 
-// fromItem adds the relations of one FROM item to sc and returns them.
-// outer is the scope a non-lateral subquery sees.
-func (a *analyzer) fromItem(f *relq.From, sc *scope, outer *scope) []*rte {
-	if f == nil {
-		return nil
+// item is what one FROM item contributes: its relations, its columns in
+// the order * expands them, the relations * cannot expand, and for a
+// USING or NATURAL join its merged columns.
+type item struct {
+	rtes   []*rte
+	star   []column
+	open   []*rte
+	merged []column
+}
+
+func single(r *rte) item {
+	it := item{rtes: []*rte{r}, star: r.cols}
+	if !r.known {
+		it.open = []*rte{r}
 	}
-	start := len(sc.rtes)
+	return it
+}
+
+// fromItem adds the relations of one FROM item to sc. outer is the scope
+// a non-lateral subquery sees.
+func (a *analyzer) fromItem(f *relq.From, sc *scope, outer *scope) item {
+	if f == nil {
+		return item{}
+	}
+	var it item
 	switch f.Kind {
 	case relq.FromTable:
-		sc.rtes = append(sc.rtes, a.tableRTE(f.Table, f.Alias, f.ColAliases, true))
+		it = single(a.tableRTE(f.Table, f.Alias, f.ColAliases, true))
+		for _, e := range f.Args { // TABLESAMPLE arguments
+			a.filter(e, sc, nil, rel{})
+		}
 	case relq.FromSubquery:
 		in := outer
 		if f.Lateral {
 			in = sc
 		}
-		res := a.query(f.Query, in)
-		res = renameRel(res, f.ColAliases)
-		sc.rtes = append(sc.rtes, &rte{name: f.Alias, cols: res.cols, open: res.open, known: len(res.open) == 0})
+		res := renameRel(a.query(f.Query, in), f.ColAliases)
+		it = single(&rte{name: f.Alias, cols: res.cols, open: res.open, known: len(res.open) == 0})
 	case relq.FromFunction:
-		sc.rtes = append(sc.rtes, a.functionRTE(f, sc))
+		it = single(a.functionRTE(f, sc))
 	case relq.FromJoin:
 		left := a.fromItem(f.Left, sc, outer)
 		right := a.fromItem(f.Right, sc, outer)
-		a.join(f, sc, left, right)
+		return a.join(f, sc, left, right)
 	}
-	for _, e := range f.Args { // TABLESAMPLE arguments
-		if f.Kind != relq.FromFunction {
-			a.filter(e, sc, nil, rel{})
-		}
-	}
-	return sc.rtes[start:]
+	sc.rtes = append(sc.rtes, it.rtes...)
+	return it
 }
 
 // tableRTE is a relation named in FROM or as a DML target: a CTE when a
@@ -97,7 +115,7 @@ var outNames = map[string][]string{
 
 func (a *analyzer) functionRTE(f *relq.From, sc *scope) *rte {
 	var args srcs
-	per := make([]srcs, len(f.Args)) // ROWS FROM: each function's own arguments
+	per := make([]srcs, len(f.Args)) // each function's own arguments
 	for i, e := range f.Args {
 		per[i] = apply(relq.Transformation, a.expr(e, sc, nil))
 		args = args.union(per[i])
@@ -106,42 +124,42 @@ func (a *analyzer) functionRTE(f *relq.From, sc *scope) *rte {
 	if name == "" && len(f.Funcs) > 0 {
 		name = f.Funcs[0]
 	}
-	r := &rte{name: name, function: true, fnArgs: args}
-	var cols []string
-	known := true
-	switch {
-	case len(f.FuncCols) > 0 && !(len(f.FuncCols) == 2 && f.FuncCols[1] == "ordinality" && len(f.Funcs) == 1):
-		cols = f.FuncCols
-	case len(f.Funcs) == 1 && outNames[f.Funcs[0]] != nil:
-		cols = outNames[f.Funcs[0]]
-	case len(f.Funcs) == 1:
-		// A scalar result: one column, named by the alias or the function.
-		cols = []string{name}
-		if f.Alias == "" {
-			cols = []string{f.Funcs[0]}
+	r := &rte{name: name, function: true, fnArgs: args, known: true}
+	for i, fn := range f.Funcs {
+		var s srcs
+		if i < len(per) {
+			s = per[i]
 		}
-		known = len(f.ColAliases) > 0 || isScalarSRF(f.Funcs[0])
-	default:
-		cols = slices.Clone(f.Funcs)
+		var names []string
+		switch {
+		case i < len(f.FuncCols) && len(f.FuncCols[i]) > 0:
+			names = f.FuncCols[i]
+		case outNames[fn] != nil:
+			names = outNames[fn]
+		default:
+			// One column, named after the function; a lone function's
+			// column takes the alias.
+			n := fn
+			if len(f.Funcs) == 1 && f.Alias != "" {
+				n = f.Alias
+			}
+			names = []string{n}
+			if !isScalarSRF(fn) && len(f.ColAliases) == 0 {
+				r.known = false
+			}
+		}
+		for _, n := range names {
+			r.cols = append(r.cols, column{name: n, srcs: s})
+		}
 	}
-	if slices.Contains(f.FuncCols, "ordinality") && !slices.Contains(cols, "ordinality") {
-		cols = append(slices.Clone(cols), "ordinality")
+	if f.Ordinality {
+		r.cols = append(r.cols, column{name: "ordinality"})
 	}
-	rowsFrom := len(f.Funcs) > 1 && len(per) == len(f.Funcs) && len(cols) >= len(f.Funcs)
-	for i, c := range cols {
-		col := column{name: c, srcs: args}
-		if rowsFrom && i < len(per) {
-			col.srcs = per[i]
+	for i := range f.ColAliases {
+		if i < len(r.cols) {
+			r.cols[i].name = f.ColAliases[i]
 		}
-		if c == "ordinality" && i == len(cols)-1 && slices.Contains(f.FuncCols, "ordinality") {
-			col.srcs = nil
-		}
-		if i < len(f.ColAliases) {
-			col.name = f.ColAliases[i]
-		}
-		r.cols = append(r.cols, col)
 	}
-	r.known = known
 	return r
 }
 
@@ -155,29 +173,29 @@ func isScalarSRF(name string) bool {
 	return false
 }
 
-// join adds the merged columns of USING or NATURAL and resolves ON.
-func (a *analyzer) join(f *relq.From, sc *scope, left, right []*rte) {
+// join resolves ON, merges the columns of USING or NATURAL, and returns
+// the join as one item: merged columns first, then the left's and the
+// right's other columns, as * expands a join.
+func (a *analyzer) join(f *relq.From, sc *scope, left, right item) item {
 	a.filter(f.On, sc, nil, rel{})
 	using := f.Using
 	if f.Natural {
 		using = nil
-		for _, l := range left {
-			for _, c := range l.cols {
-				for _, r := range right {
-					if r.hasKnown(c.name) && !slices.Contains(using, c.name) {
-						using = append(using, c.name)
-					}
+		for _, c := range left.star {
+			for _, r := range right.star {
+				if r.name == c.name && !slices.Contains(using, c.name) {
+					using = append(using, c.name)
 				}
 			}
 		}
-		if len(using) == 0 && (anyOpen(left) || anyOpen(right)) {
+		if len(using) == 0 && (len(left.open) > 0 || len(right.open) > 0) {
 			a.warnf("NATURAL JOIN over a table whose columns are unknown: pass \"schema\" or a connection")
 		}
 	}
-	var merged []column
+	out := item{rtes: append(slices.Clone(left.rtes), right.rtes...), open: append(slices.Clone(left.open), right.open...)}
 	for _, name := range using {
-		ls, lr := sideLookup(left, name, a)
-		rs, rr := sideLookup(right, name, a)
+		ls := sideLookup(left, name, a)
+		rs := sideLookup(right, name, a)
 		var s srcs
 		switch f.JoinType {
 		case "right":
@@ -187,16 +205,19 @@ func (a *analyzer) join(f *relq.From, sc *scope, left, right []*rte) {
 		default:
 			s = ls
 		}
-		for _, r := range [...]*rte{lr, rr} {
-			if r != nil && !slices.Contains(r.hide, name) {
-				r.hide = append(r.hide, name)
+		out.merged = append(out.merged, column{name: name, srcs: s})
+	}
+	out.star = append(out.star, out.merged...)
+	for _, side := range [...]item{left, right} {
+		for _, c := range side.star {
+			if !slices.Contains(using, c.name) {
+				out.star = append(out.star, c)
 			}
 		}
-		merged = append(merged, column{name: name, srcs: s})
 	}
-	// A join nested inside another join's USING: earlier merged columns of
-	// the same name are replaced.
-	for _, m := range merged {
+	// Merged columns are found by an unqualified name before the joined
+	// relations' own; an outer join's replace an inner join's.
+	for _, m := range out.merged {
 		replaced := false
 		for i := range sc.merged {
 			if sc.merged[i].name == m.name {
@@ -208,65 +229,56 @@ func (a *analyzer) join(f *relq.From, sc *scope, left, right []*rte) {
 		}
 	}
 	if f.UsingAlias != "" {
-		sc.rtes = append(sc.rtes, &rte{name: f.UsingAlias, cols: merged, known: true})
+		r := &rte{name: f.UsingAlias, cols: out.merged, known: true}
+		sc.rtes = append(sc.rtes, r)
+		out.rtes = append(out.rtes, r)
 	}
 	if f.Alias != "" {
-		j := &rte{name: f.Alias, known: true}
-		j.cols = append(j.cols, merged...)
-		for _, r := range append(slices.Clone(left), right...) {
-			for _, c := range r.cols {
-				if !slices.Contains(using, c.name) {
-					j.cols = append(j.cols, c)
-				}
-			}
-			if !r.known {
-				j.known = false
-				j.open = append(j.open, r)
-			}
+		// The join's alias hides the names inside it.
+		for _, r := range out.rtes {
+			r.name = "\x00" + r.name
 		}
+		j := &rte{name: f.Alias, cols: slices.Clone(out.star), known: len(out.open) == 0, open: out.open}
 		for i := range f.ColAliases {
 			if i < len(j.cols) {
 				j.cols[i].name = f.ColAliases[i]
 			}
 		}
-		// The join's alias hides the names inside it.
-		for _, r := range append(slices.Clone(left), right...) {
-			r.name = "\x00" + r.name
-		}
 		sc.rtes = append(sc.rtes, j)
+		out.rtes = append(out.rtes, j)
+		out.star = j.cols
 	}
+	return out
 }
 
-func anyOpen(rs []*rte) bool {
-	for _, r := range rs {
-		if !r.known {
-			return true
+// sideLookup finds the column a USING name means on one side of a join:
+// that side's merged column, its own column, or a relation with unknown
+// columns.
+func sideLookup(side item, name string, a *analyzer) srcs {
+	for _, m := range side.merged {
+		if m.name == name {
+			return m.srcs
 		}
 	}
-	return false
-}
-
-// sideLookup finds an unqualified column among one side's relations.
-func sideLookup(side []*rte, name string, a *analyzer) (srcs, *rte) {
-	for _, r := range side {
-		if r.hasKnown(name) && !r.hidden(name) {
-			s, _ := r.find(name, a)
-			return s, r
+	for _, c := range side.star {
+		if c.name == name {
+			return c.srcs
 		}
 	}
-	for _, r := range side {
-		if r.hasKnown(name) {
-			s, _ := r.find(name, a)
-			return s, r
+	var open []*rte
+	for _, r := range side.open {
+		if !r.function {
+			open = append(open, r)
 		}
 	}
-	for _, r := range side {
-		if !r.known && !r.function {
-			s, _ := r.find(name, a)
-			return s, r
-		}
+	if len(open) == 1 {
+		s, _ := open[0].find(name, a)
+		return s
 	}
-	return nil, nil
+	if len(open) > 1 {
+		a.warnf("USING column %q: several joined tables have unknown columns; pass \"schema\" or a connection", name)
+	}
+	return nil
 }
 
 // columnsOf returns the ordered columns of a table as written: from a

@@ -107,9 +107,6 @@ type rte struct {
 	open     []*rte
 	fnArgs   srcs
 	function bool
-	// hide lists merged USING columns that an unqualified name must not
-	// find here (the join's merged column is found instead).
-	hide []string
 }
 
 func (r *rte) isOpen() bool { return !r.known }
@@ -149,19 +146,12 @@ func (r *rte) hasKnown(name string) bool {
 	return false
 }
 
-func (r *rte) hidden(name string) bool {
-	for _, h := range r.hide {
-		if h == name {
-			return true
-		}
-	}
-	return false
-}
-
 // scope is the relations of one FROM clause, inside its enclosing scopes.
 type scope struct {
 	rtes   []*rte
 	merged []column // USING / NATURAL columns, found first by an unqualified name
+	star   []column // what * expands to, in order
+	open   []*rte   // relations * cannot expand
 	outer  *scope
 }
 
@@ -195,19 +185,21 @@ func suffixOf(q, t relq.Name) bool {
 	return true
 }
 
-// lookupCol resolves an unqualified column name: known columns in every
-// scope first, innermost out; then relations with unknown columns.
+// lookupCol resolves an unqualified column name as PostgreSQL does: the
+// innermost scope first, then the enclosing ones. Within a scope, merged
+// USING columns, then relations known to have the column, then relations
+// whose columns are unknown.
 func (s *scope) lookupCol(name string, a *analyzer) (srcs, bool) {
 	for sc := s; sc != nil; sc = sc.outer {
-		for _, m := range sc.merged {
-			if m.name == name {
-				return m.srcs, true
+		for i := len(sc.merged) - 1; i >= 0; i-- {
+			if sc.merged[i].name == name {
+				return sc.merged[i].srcs, true
 			}
 		}
 		var found *rte
 		n := 0
 		for _, r := range sc.rtes {
-			if r.hasKnown(name) && !r.hidden(name) {
+			if r.hasKnown(name) {
 				if found == nil {
 					found = r
 				}
@@ -221,8 +213,6 @@ func (s *scope) lookupCol(name string, a *analyzer) (srcs, bool) {
 			s, _ := found.find(name, a)
 			return s, true
 		}
-	}
-	for sc := s; sc != nil; sc = sc.outer {
 		var open []*rte
 		for _, r := range sc.rtes {
 			if r.isOpen() && !(r.function && len(r.cols) > 0) {

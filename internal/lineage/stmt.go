@@ -189,13 +189,24 @@ func (a *analyzer) stmt(s *relq.Stmt) {
 			a.cur.addRead(r.String())
 		}
 		a.target(s.Target)
-		cols := slices.Clone(s.Columns)
-		for _, r := range s.Reads { // LIKE copies the source's columns
-			if c, ok := a.columnsOf(r); ok {
-				cols = append(cols, c...)
+		// LIKE copies the source's columns, in its place among the others.
+		var cols []string
+		known, next := true, 0
+		for i, r := range s.Reads {
+			at := len(s.Columns)
+			if i < len(s.LikeAt) {
+				at = min(max(s.LikeAt[i], next), len(s.Columns))
 			}
+			cols = append(cols, s.Columns[next:at]...)
+			next = at
+			c, ok := a.columnsOf(r)
+			known = known && ok
+			cols = append(cols, c...)
 		}
-		a.create(s.Target, cols)
+		cols = append(cols, s.Columns[next:]...)
+		if known {
+			a.create(s.Target, cols)
+		}
 	case "copy to":
 		for _, r := range s.Reads {
 			a.cur.addRead(r.String())
@@ -206,7 +217,25 @@ func (a *analyzer) stmt(s *relq.Stmt) {
 		if s.Inner != nil {
 			a.stmt(s.Inner)
 		}
-	case "copy from", "alter table", "refresh materialized view":
+	case "alter table":
+		a.target(s.Target)
+		if cols, ok := a.columnsOf(s.Target); ok && len(s.Alter) > 0 {
+			cols = slices.Clone(cols)
+			for _, op := range s.Alter {
+				switch op.Op {
+				case "add":
+					cols = append(cols, op.Column)
+				case "drop":
+					cols = slices.DeleteFunc(cols, func(c string) bool { return c == op.Column })
+				case "rename":
+					if i := slices.Index(cols, op.Column); i >= 0 {
+						cols[i] = op.NewName
+					}
+				}
+			}
+			a.create(s.Target, cols)
+		}
+	case "copy from", "refresh materialized view":
 		a.target(s.Target)
 	case "truncate", "drop":
 		for _, w := range s.Writes {
@@ -293,32 +322,37 @@ func (a *analyzer) dml(s *relq.Stmt, inCTE bool) rel {
 	case "insert":
 		return a.insert(s, tgt)
 	case "update":
-		sc := &scope{rtes: []*rte{tgt}}
-		for _, f := range s.From {
-			a.fromItem(f, sc, nil)
-		}
+		sc := a.dmlScope(tgt, s.From)
 		for _, set := range s.Sets {
 			a.edge(written, set.Column, a.exprW(set.Expr, sc, nil))
 		}
 		a.filter(s.Where, sc, nil, rel{})
 		return a.returning(s.Returning, sc)
 	case "delete":
-		sc := &scope{rtes: []*rte{tgt}}
-		for _, f := range s.From {
-			a.fromItem(f, sc, nil)
-		}
+		sc := a.dmlScope(tgt, s.From)
 		a.filter(s.Where, sc, nil, rel{})
 		return a.returning(s.Returning, sc)
 	case "merge":
-		sc := &scope{rtes: []*rte{tgt}}
-		for _, f := range s.From {
-			a.fromItem(f, sc, nil)
-		}
+		sc := a.dmlScope(tgt, s.From)
 		a.filter(s.Where, sc, nil, rel{})
+		// WHEN NOT MATCHED [BY TARGET] sees only the source row, NOT
+		// MATCHED BY SOURCE only the target row.
+		srcOnly := &scope{rtes: sc.rtes[1:], merged: sc.merged, star: sc.star[len(tgt.cols):], open: sc.open}
+		if !tgt.known && len(sc.open) > 0 {
+			srcOnly.open = sc.open[1:]
+		}
+		tgtOnly := a.dmlScope(tgt, nil)
 		for _, w := range s.Merge {
-			a.filter(w.Cond, sc, nil, rel{})
+			wsc := sc
+			switch w.Match {
+			case "not matched":
+				wsc = srcOnly
+			case "not matched by source":
+				wsc = tgtOnly
+			}
+			a.filter(w.Cond, wsc, nil, rel{})
 			for _, set := range w.Sets {
-				a.edge(written, set.Column, a.exprW(set.Expr, sc, nil))
+				a.edge(written, set.Column, a.exprW(set.Expr, wsc, nil))
 			}
 			if w.Action == "insert" {
 				cols := w.Columns
@@ -330,7 +364,7 @@ func (a *analyzer) dml(s *relq.Stmt, inCTE bool) rel {
 				}
 				for i, v := range w.Values {
 					if i < len(cols) {
-						a.edge(written, cols[i], a.exprW(v, sc, nil))
+						a.edge(written, cols[i], a.exprW(v, wsc, nil))
 					}
 				}
 			}
@@ -338,6 +372,19 @@ func (a *analyzer) dml(s *relq.Stmt, inCTE bool) rel {
 		return a.returning(s.Returning, sc)
 	}
 	return rel{}
+}
+
+// dmlScope is the scope of a DML statement: its target, then the items
+// of FROM or USING.
+func (a *analyzer) dmlScope(tgt *rte, from []*relq.From) *scope {
+	it := single(tgt)
+	sc := &scope{rtes: []*rte{tgt}, star: slices.Clone(it.star), open: it.open}
+	for _, f := range from {
+		it := a.fromItem(f, sc, nil)
+		sc.star = append(sc.star, it.star...)
+		sc.open = append(sc.open, it.open...)
+	}
+	return sc
 }
 
 func (a *analyzer) insert(s *relq.Stmt, tgt *rte) rel {
@@ -381,7 +428,7 @@ func (a *analyzer) insert(s *relq.Stmt, tgt *rte) rel {
 	if len(values) > 0 {
 		ret.cols = values
 	}
-	return a.returning(s.Returning, &scope{rtes: []*rte{ret}})
+	return a.returning(s.Returning, a.dmlScope(ret, nil))
 }
 
 func (a *analyzer) returning(ts []relq.Target, sc *scope) rel {

@@ -121,6 +121,9 @@ type CTE struct {
 	Columns []string
 	Query   *Query
 	Stmt    *Stmt
+	// Synthetic marks a CTE the grammar made, not the user: CREATE
+	// RECURSIVE VIEW is rewritten into WITH RECURSIVE.
+	Synthetic bool
 }
 
 // With is a WITH clause.
@@ -166,11 +169,14 @@ type From struct {
 	ColAliases []string // alias column names: AS a(x, y)
 	Query      *Query   // FromSubquery
 	Lateral    bool
-	// FromFunction: the call arguments, the functions' names (ROWS FROM
-	// may hold several) and the column definition list, if any.
-	Args     []Expr
-	Funcs    []string
-	FuncCols []string
+	// FromFunction: per function (ROWS FROM may hold several; a
+	// multi-argument unnest is one per argument): its arguments, its name,
+	// and its column definition list if any. Ordinality adds the WITH
+	// ORDINALITY column.
+	Args       []Expr
+	Funcs      []string
+	FuncCols   [][]string
+	Ordinality bool
 	// FromJoin
 	Left, Right *From
 	JoinType    string // "inner", "left", "right", "full", "cross", "positional", "asof"
@@ -178,6 +184,13 @@ type From struct {
 	Using       []string
 	UsingAlias  string
 	On          Expr // role Join
+}
+
+// AlterColumn is one column change: Op "add", "drop" or "rename".
+type AlterColumn struct {
+	Op      string
+	Column  string
+	NewName string
 }
 
 // Set is one assignment of UPDATE, ON CONFLICT DO UPDATE or MERGE.
@@ -215,8 +228,8 @@ type Stmt struct {
 	Inner *Stmt
 
 	// Target is the relation written: INSERT, UPDATE, DELETE, MERGE,
-	// CREATE TABLE [AS], views, COPY FROM, REFRESH, ALTER TABLE. For a
-	// rename, the old name.
+	// CREATE TABLE [AS], views, COPY FROM, REFRESH, ALTER TABLE. A rename
+	// reads the old name and writes the new one (Reads, Writes).
 	Target      Name
 	TargetAlias string
 	// Columns is INSERT's column list, the column list of CREATE VIEW or
@@ -227,6 +240,11 @@ type Stmt struct {
 	// CREATE TABLE (LIKE src), the old name of a rename.
 	Writes []Name
 	Reads  []Name
+	// LikeAt gives, for each CREATE TABLE (LIKE src) in Reads, the index in
+	// Columns where the source's columns go.
+	LikeAt []int
+	// Alter lists column changes of ALTER TABLE (or RENAME COLUMN).
+	Alter []AlterColumn
 
 	From  []*From // UPDATE ... FROM, DELETE ... USING, MERGE ... USING
 	Where Expr    // UPDATE/DELETE WHERE, MERGE ON: role Filter or Join

@@ -11,17 +11,24 @@ func (c *shaper) colname(t *msgType, v int32) (string, int) {
 		return "?column?", 0
 	}
 	switch t.name {
-	case "ColumnRef":
-		fields := c.list(t, v, "fields")
-		if n := len(fields); n > 0 && fields[n-1].t != nil && fields[n-1].t.name == "String" {
-			return c.str(fields[n-1].t, fields[n-1].v, "sval"), 2
+	case "ColumnRef", "A_Indirection":
+		// The last field name, ignoring * and subscripts.
+		field := "fields"
+		if t.name == "A_Indirection" {
+			field = "indirection"
 		}
-	case "A_Indirection":
-		ind := c.list(t, v, "indirection")
-		if n := len(ind); n > 0 && ind[n-1].t != nil && ind[n-1].t.name == "String" {
-			return c.str(ind[n-1].t, ind[n-1].v, "sval"), 2
+		name := ""
+		for _, f := range c.list(t, v, field) {
+			if f.t != nil && f.t.name == "String" {
+				name = c.str(f.t, f.v, "sval")
+			}
 		}
-		return c.colname(c.get(t, v, "arg"))
+		if name != "" {
+			return name, 2
+		}
+		if t.name == "A_Indirection" {
+			return c.colname(c.get(t, v, "arg"))
+		}
 	case "FuncCall":
 		if fn := c.strings(t, v, "funcname"); len(fn) > 0 {
 			return fn[len(fn)-1], 2
@@ -53,6 +60,7 @@ func (c *shaper) colname(t *msgType, v int32) (string, int) {
 		case "ARRAY_SUBLINK":
 			return "array", 2
 		case "EXPR_SUBLINK":
+			// The subquery's column name, "?column?" included, at full strength.
 			if qt, qv := c.get(t, v, "subselect"); qt != nil {
 				for qt != nil && c.str(qt, qv, "op") != "" && c.str(qt, qv, "op") != "SETOP_NONE" {
 					qt, qv = c.get(qt, qv, "larg")
@@ -62,17 +70,22 @@ func (c *shaper) colname(t *msgType, v int32) (string, int) {
 						if n := c.str(ts[0].t, ts[0].v, "name"); n != "" {
 							return n, 2
 						}
-						return c.colname(c.get(ts[0].t, ts[0].v, "val"))
+						n, _ := c.colname(c.get(ts[0].t, ts[0].v, "val"))
+						return n, 2
 					}
 				}
 			}
 		}
 	case "CaseExpr":
+		// Named after its ELSE result when that has a good name.
+		if n, s := c.colname(c.get(t, v, "defresult")); s > 1 {
+			return n, s
+		}
 		return "case", 1
 	case "A_ArrayExpr":
-		return "array", 1
+		return "array", 2
 	case "RowExpr":
-		return "row", 1
+		return "row", 2
 	case "CoalesceExpr":
 		return "coalesce", 2
 	case "MinMaxExpr":

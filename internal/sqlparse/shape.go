@@ -271,6 +271,13 @@ func (c *shaper) stmt(t *msgType, v int32) relq.Stmt {
 		st.Columns = c.strings(t, v, "aliases")
 		if qt, qv := c.get(t, v, "query"); qt != nil && qt.name == "SelectStmt" {
 			st.Query = c.query(qt, qv)
+			// CREATE RECURSIVE VIEW v is rewritten by the grammar into
+			// WITH RECURSIVE v AS (...) SELECT ... FROM v, with no location.
+			if w := st.Query.With; w != nil && len(w.CTEs) == 1 && w.CTEs[0].Name == st.Target.Last() {
+				if fs := c.list(qt, qv, "from_clause"); len(fs) == 1 && fs[0].t != nil && fs[0].t.name == "RangeVar" && c.int(fs[0].t, fs[0].v, "location") < 0 {
+					w.CTEs[0].Synthetic = true
+				}
+			}
 		}
 	case "CreateStmt", "CreateForeignTableStmt":
 		if t.name == "CreateForeignTableStmt" {
@@ -288,6 +295,7 @@ func (c *shaper) stmt(t *msgType, v int32) relq.Stmt {
 			case "TableLikeClause":
 				if n, _, _ := c.rangeVar(c.get(e.t, e.v, "relation")); n != nil {
 					st.Reads = append(st.Reads, n)
+					st.LikeAt = append(st.LikeAt, len(st.Columns))
 				}
 			}
 		}
@@ -329,6 +337,19 @@ func (c *shaper) stmt(t *msgType, v int32) relq.Stmt {
 		case "OBJECT_TABLE", "OBJECT_VIEW", "OBJECT_MATVIEW", "OBJECT_FOREIGN_TABLE":
 			st.Kind = "alter table"
 			st.Target, _, _ = c.rangeVar(c.get(t, v, "relation"))
+			for _, cmd := range c.list(t, v, "cmds") {
+				if cmd.t == nil || cmd.t.name != "AlterTableCmd" {
+					continue
+				}
+				switch c.str(cmd.t, cmd.v, "subtype") {
+				case "AT_AddColumn":
+					if dt, dv := c.get(cmd.t, cmd.v, "def"); dt != nil && dt.name == "ColumnDef" {
+						st.Alter = append(st.Alter, relq.AlterColumn{Op: "add", Column: c.str(dt, dv, "colname")})
+					}
+				case "AT_DropColumn":
+					st.Alter = append(st.Alter, relq.AlterColumn{Op: "drop", Column: c.str(cmd.t, cmd.v, "name")})
+				}
+			}
 		}
 	case "RenameStmt":
 		rel, _, _ := c.rangeVar(c.get(t, v, "relation"))
@@ -343,6 +364,19 @@ func (c *shaper) stmt(t *msgType, v int32) relq.Stmt {
 			st.Writes = []relq.Name{append(nn, c.str(t, v, "newname"))}
 		case "OBJECT_COLUMN", "OBJECT_TABCONSTRAINT":
 			st.Kind, st.Target = "alter table", rel
+			if c.str(t, v, "rename_type") == "OBJECT_COLUMN" {
+				st.Alter = []relq.AlterColumn{{Op: "rename", Column: c.str(t, v, "subname"), NewName: c.str(t, v, "newname")}}
+			}
+		}
+	case "AlterObjectSchemaStmt":
+		// ALTER TABLE t SET SCHEMA s moves t, as a rename does.
+		switch c.str(t, v, "object_type") {
+		case "OBJECT_TABLE", "OBJECT_VIEW", "OBJECT_MATVIEW", "OBJECT_FOREIGN_TABLE":
+			if rel, _, _ := c.rangeVar(c.get(t, v, "relation")); rel != nil {
+				st.Kind = "rename"
+				st.Reads = []relq.Name{rel}
+				st.Writes = []relq.Name{{c.str(t, v, "newschema"), rel.Last()}}
+			}
 		}
 	case "RefreshMatViewStmt":
 		st.Kind = "refresh materialized view"
@@ -466,6 +500,10 @@ func (c *shaper) query(t *msgType, v int32) *relq.Query {
 		if rt, rv := c.get(t, v, "rarg"); rt != nil {
 			q.Right = c.query(rt, rv)
 		}
+		// pg_query puts SELECT ... INTO of a set operation on its leftmost SELECT.
+		if q.Left != nil && len(q.Left.Into) > 0 {
+			q.Into, q.Left.Into = q.Left.Into, nil
+		}
 		q.Filters = c.appendFilters(q.Filters, t, v, "sort_clause", relq.Sort)
 		q.Filters = c.appendFilters(q.Filters, t, v, "limit_count", relq.Filter)
 		q.Filters = c.appendFilters(q.Filters, t, v, "limit_offset", relq.Filter)
@@ -562,6 +600,13 @@ func (c *shaper) targets(t *msgType, v int32, field string) []relq.Target {
 		}
 		vt, vv := c.get(e.t, e.v, "val")
 		tg := relq.Target{Name: c.str(e.t, e.v, "name")}
+		if vt != nil && vt.name == "A_Indirection" {
+			if ref, ok := c.indirectionRef(vt, vv, relq.Identity); ok && ref.Star {
+				tg.Star, tg.Qualifier = true, ref.Name
+				out = append(out, tg)
+				continue
+			}
+		}
 		if vt != nil && vt.name == "ColumnRef" {
 			if ref := c.columnRef(vt, vv, relq.Identity); ref.Star {
 				tg.Star, tg.Qualifier = true, ref.Name
@@ -601,6 +646,34 @@ func (c *shaper) columnRef(t *msgType, v int32, role relq.Role) relq.Ref {
 	return r
 }
 
+// indirectionRef reads (ref).field.field and (ref).* as one column
+// reference; subscripts end the name.
+func (c *shaper) indirectionRef(t *msgType, v int32, role relq.Role) (relq.Ref, bool) {
+	at, av := c.get(t, v, "arg")
+	if at == nil || at.name != "ColumnRef" {
+		return relq.Ref{}, false
+	}
+	ref := c.columnRef(at, av, role)
+	if ref.Star {
+		return relq.Ref{}, false
+	}
+	ref.Name = append(relq.Name{}, ref.Name...)
+	for _, ind := range c.list(t, v, "indirection") {
+		if ind.t == nil {
+			continue
+		}
+		switch ind.t.name {
+		case "String":
+			ref.Name = append(ref.Name, c.str(ind.t, ind.v, "sval"))
+			continue
+		case "A_Star":
+			ref.Star = true
+		}
+		break
+	}
+	return ref, true
+}
+
 // down is the role of the operands of an expression in role r.
 func down(r relq.Role) relq.Role {
 	if r == relq.Identity {
@@ -632,6 +705,17 @@ func (c *shaper) walk(t *msgType, v int32, role relq.Role, e *relq.Expr) {
 	case "ColumnRef":
 		e.Refs = append(e.Refs, c.columnRef(t, v, role))
 		return
+	case "A_Indirection":
+		// (t).col and (t).* name a column of a row like t.col and t.*.
+		if ref, ok := c.indirectionRef(t, v, role); ok {
+			e.Refs = append(e.Refs, ref)
+			for _, ind := range c.list(t, v, "indirection") { // subscripts
+				if ind.t != nil && ind.t.name == "A_Indices" {
+					c.walk(ind.t, ind.v, down(role), e)
+				}
+			}
+			return
+		}
 	case "A_Const", "ParamRef", "SQLValueFunction", "String", "Integer", "Float", "Boolean", "BitString", "TypeName", "SetToDefault":
 		return
 	case "SubLink":
@@ -787,33 +871,45 @@ func (c *shaper) from(t *msgType, v int32) *relq.From {
 				continue
 			}
 			fn := parts[0]
+			name := ""
 			if fn.t != nil && fn.t.name == "FuncCall" {
 				if n := c.strings(fn.t, fn.v, "funcname"); len(n) > 0 {
-					f.Funcs = append(f.Funcs, n[len(n)-1])
+					name = n[len(n)-1]
 				}
 			} else if fn.t != nil {
-				f.Funcs = append(f.Funcs, strings.ToLower(strings.TrimSuffix(fn.t.name, "Expr")))
+				name = strings.ToLower(strings.TrimSuffix(fn.t.name, "Expr"))
 			}
-			f.Args = append(f.Args, c.expr1(fn.t, fn.v))
+			var defs []string
 			if len(parts) > 1 && parts[1].t != nil && parts[1].t.name == "List" {
 				for _, cd := range c.list(parts[1].t, parts[1].v, "items") {
 					if cd.t != nil && cd.t.name == "ColumnDef" {
-						f.FuncCols = append(f.FuncCols, c.str(cd.t, cd.v, "colname"))
+						defs = append(defs, c.str(cd.t, cd.v, "colname"))
 					}
 				}
 			}
+			// unnest(a, b) in FROM is ROWS FROM (unnest(a), unnest(b)).
+			if args := c.list(fn.t, fn.v, "args"); name == "unnest" && len(args) > 1 && fn.t.name == "FuncCall" {
+				for _, a := range args {
+					f.Funcs = append(f.Funcs, name)
+					f.Args = append(f.Args, c.expr1(a.t, a.v))
+					f.FuncCols = append(f.FuncCols, nil)
+				}
+				continue
+			}
+			f.Funcs = append(f.Funcs, name)
+			f.Args = append(f.Args, c.expr1(fn.t, fn.v))
+			f.FuncCols = append(f.FuncCols, defs)
 		}
+		var defs []string
 		for _, cd := range c.list(t, v, "coldeflist") {
 			if cd.t != nil && cd.t.name == "ColumnDef" {
-				f.FuncCols = append(f.FuncCols, c.str(cd.t, cd.v, "colname"))
+				defs = append(defs, c.str(cd.t, cd.v, "colname"))
 			}
 		}
-		if c.bool(t, v, "ordinality") {
-			f.FuncCols = append(f.FuncCols, "ordinality")
-			if len(f.FuncCols) == 1 && len(f.Funcs) == 1 { // unnest(x) WITH ORDINALITY: the value column first
-				f.FuncCols = []string{f.Funcs[0], "ordinality"}
-			}
+		if len(defs) > 0 && len(f.FuncCols) == 1 {
+			f.FuncCols[0] = defs
 		}
+		f.Ordinality = c.bool(t, v, "ordinality")
 		return f
 	case "RangeTableFunc", "JsonTable":
 		// XMLTABLE / JSON_TABLE: a function of its document argument.
