@@ -174,6 +174,20 @@ func exerciseDemo(t *testing.T, c *client.Client) {
 	if !strings.Contains(text(res), "range(100000)") {
 		t.Fatalf("query_history: %s", text(res))
 	}
+	// Lineage on the demo catalog, and impact through the demo's view and
+	// the query logged above.
+	res = call(t, ctx, c, "lineage", map[string]any{"connection": "demo", "sql": "CREATE TABLE t AS SELECT * FROM orders"}, false)
+	if !strings.Contains(text(res), "t.status <- orders.status") {
+		t.Fatalf("lineage: %s", text(res))
+	}
+	res = call(t, ctx, c, "impact", map[string]any{"connection": "demo", "table": "orders", "column": "total_amount"}, false)
+	if !strings.Contains(text(res), "monthly_revenue") {
+		t.Fatalf("impact: %s", text(res))
+	}
+	res = call(t, ctx, c, "impact", map[string]any{"connection": "demo", "table": "orders"}, false)
+	if !strings.Contains(text(res), "SELECT count(*) AS n FROM orders") {
+		t.Fatalf("impact: %s", text(res))
+	}
 }
 
 func TestE2EStdio(t *testing.T) {

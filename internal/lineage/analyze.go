@@ -49,6 +49,14 @@ func (a *analyzer) warnf(format string, args ...any) {
 	a.warns = append(a.warns, m)
 }
 
+// fix says how to make unknown columns known.
+func (a *analyzer) fix() string {
+	if a.opts.Catalog != nil {
+		return "the table is not in the connection's catalog: pass \"schema\" with its columns"
+	}
+	return "pass \"schema\" with the table's columns, or a connection"
+}
+
 // edge records that target table.col is fed by s.
 func (a *analyzer) edge(table, col string, s srcs) {
 	key := table + "." + col

@@ -97,7 +97,7 @@ func (a *analyzer) tableRTE(name relq.Name, alias string, colAliases []string, a
 			}
 		}
 	} else if len(colAliases) > 0 {
-		a.warnf("the columns of %s are unknown, so its column aliases cannot be mapped; pass \"schema\" or a connection", written)
+		a.warnf("the columns of %s are unknown, so its column aliases cannot be mapped; %s", written, a.fix())
 	}
 	return r
 }
@@ -189,7 +189,7 @@ func (a *analyzer) join(f *relq.From, sc *scope, left, right item) item {
 			}
 		}
 		if len(using) == 0 && (len(left.open) > 0 || len(right.open) > 0) {
-			a.warnf("NATURAL JOIN over a table whose columns are unknown: pass \"schema\" or a connection")
+			a.warnf("NATURAL JOIN over a table whose columns are unknown: %s", a.fix())
 		}
 	}
 	out := item{rtes: append(slices.Clone(left.rtes), right.rtes...), open: append(slices.Clone(left.open), right.open...)}
@@ -276,7 +276,7 @@ func sideLookup(side item, name string, a *analyzer) srcs {
 		return s
 	}
 	if len(open) > 1 {
-		a.warnf("USING column %q: several joined tables have unknown columns; pass \"schema\" or a connection", name)
+		a.warnf("USING column %q: several joined tables have unknown columns; %s", name, a.fix())
 	}
 	return nil
 }

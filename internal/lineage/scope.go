@@ -130,7 +130,7 @@ func (r *rte) find(name string, a *analyzer) (srcs, bool) {
 	case len(r.open) == 1:
 		return r.open[0].find(name, a)
 	case len(r.open) > 1:
-		a.warnf("column %q is ambiguous: several relations without a known schema could hold it; pass \"schema\" or a connection", name)
+		a.warnf("column %q is ambiguous: several relations without a known schema could hold it; %s", name, a.fix())
 		return nil, false
 	}
 	return nil, false
@@ -234,7 +234,7 @@ func (s *scope) lookupCol(name string, a *analyzer) (srcs, bool) {
 			if len(tables) == 1 {
 				return tables[0].find(name, a)
 			}
-			a.warnf("column %q is ambiguous: it could come from any of several tables whose columns are unknown; pass \"schema\", a connection, or qualify it", name)
+			a.warnf("column %q is ambiguous: it could come from any of several tables whose columns are unknown; qualify it, or %s", name, a.fix())
 			return nil, false
 		}
 	}

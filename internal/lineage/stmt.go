@@ -302,7 +302,7 @@ func (a *analyzer) outputs(table string, out rel) {
 		if r.table != nil {
 			name = r.table.String()
 		}
-		a.warnf("* over %s cannot be expanded because its columns are unknown; pass \"schema\" or a connection", name)
+		a.warnf("* over %s cannot be expanded because its columns are unknown; %s", name, a.fix())
 	}
 }
 
@@ -360,7 +360,7 @@ func (a *analyzer) dml(s *relq.Stmt, inCTE bool) rel {
 					cols, _ = a.columnsOf(s.Target)
 				}
 				if len(cols) < len(w.Values) {
-					a.warnf("MERGE ... INSERT into %s without a column list: its columns are unknown; pass \"schema\" or a connection", written)
+					a.warnf("MERGE ... INSERT into %s without a column list: its columns are unknown; %s", written, a.fix())
 				}
 				for i, v := range w.Values {
 					if i < len(cols) {
@@ -401,7 +401,7 @@ func (a *analyzer) insert(s *relq.Stmt, tgt *rte) rel {
 		a.outputs(written, rel{open: src.open}) // warns
 	}
 	if len(cols) == 0 && len(src.cols) > 0 {
-		a.warnf("INSERT into %s without a column list: its columns are unknown, so values cannot be mapped by position; pass \"schema\" or a connection", written)
+		a.warnf("INSERT into %s without a column list: its columns are unknown, so values cannot be mapped by position; %s", written, a.fix())
 	}
 	values := make([]column, 0, len(cols))
 	for i, c := range cols {
