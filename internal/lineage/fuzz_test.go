@@ -51,3 +51,24 @@ func FuzzAnalyze(f *testing.F) {
 		}
 	})
 }
+
+// FuzzDuckDB checks that DuckDB's parser path (its JSON tree converted to
+// our shape, then resolved) never panics.
+func FuzzDuckDB(f *testing.F) {
+	for _, q := range []string{
+		"SELECT * EXCLUDE (a) FROM t", "FROM t SELECT a, sum(b) GROUP BY ALL", "SELECT COLUMNS('a.*') FROM t",
+		"SELECT a FROM t ASOF JOIN u ON t.x >= u.x", "PIVOT t ON y IN (1, 2) USING sum(v) GROUP BY k",
+		"SELECT list_transform(l, x -> x + a) FROM t QUALIFY row_number() OVER (PARTITION BY a) = 1",
+		"WITH RECURSIVE r(n) AS (SELECT 1 UNION ALL SELECT n + 1 FROM r WHERE n < 3) SELECT n FROM r",
+		"SELECT s.a.b, [1, 2][1], {'k': a} FROM t s POSITIONAL JOIN u",
+	} {
+		f.Add(q)
+	}
+	ctx := context.Background()
+	f.Fuzz(func(t *testing.T, sql string) {
+		res, err := Analyze(ctx, sql, Options{Dialect: "duckdb", Schema: Schema{"t": {"a", "b", "y", "v", "k", "l"}}})
+		if err == nil {
+			_ = OpenLineage(res, "ns")
+		}
+	})
+}
