@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net"
+	"net/url"
 	"sort"
 	"strings"
 
@@ -13,6 +15,7 @@ import (
 	"github.com/iopsdata/iopsdata/internal/relq"
 	"github.com/iopsdata/iopsdata/internal/source"
 	"github.com/iopsdata/iopsdata/internal/sqlparse"
+	"github.com/iopsdata/iopsdata/store"
 	"github.com/mark3labs/mcp-go/server"
 )
 
@@ -23,7 +26,7 @@ type LineageIn struct {
 	SQL        string              `json:"sql" jsonschema:"one SQL statement or a script of several (PostgreSQL syntax; DuckDB-only SELECT syntax is read by DuckDB's parser)"`
 	Schema     map[string][]string `json:"schema,omitempty" jsonschema:"table → its ordered column names, keyed as the table is written in the SQL; needed for * and INSERT without a column list when no connection is given"`
 	Connection string              `json:"connection,omitempty" jsonschema:"take the columns of tables the schema argument lacks from this connection's catalog"`
-	Format     string              `json:"format,omitempty" jsonschema:"\"openlineage\" also returns an OpenLineage run-event fragment (inputs, outputs, column lineage facet)"`
+	Format     string              `json:"format,omitempty" jsonschema:"\"openlineage\" also returns an OpenLineage run-event fragment (inputs, outputs, column lineage facet); its namespace is postgres://host:port for a PostgreSQL connection, iopsdata://<connection> otherwise"`
 }
 
 type LineageStatement struct {
@@ -74,7 +77,7 @@ func lineageTool(d *Deps) server.ServerTool {
 					return LineageOut{}, onConn(in.Connection, err)
 				}
 				opts.Catalog = newSnapshotColumns(snap)
-				namespace = "iopsdata://" + in.Connection
+				namespace = olNamespace(h.Conn)
 			}
 			res, err := lineage.Analyze(ctx, in.SQL, opts)
 			if err != nil {
@@ -96,6 +99,35 @@ func lineageTool(d *Deps) server.ServerTool {
 			return out, nil
 		},
 		lineageText)
+}
+
+// olNamespace is a connection's OpenLineage namespace: postgres://host:port
+// for PostgreSQL (OpenLineage's naming; never the user or password),
+// iopsdata://<connection> otherwise.
+func olNamespace(c store.Connection) string {
+	if c.Engine == "postgres" {
+		host, port := "", "5432"
+		if u, err := url.Parse(c.DSN); err == nil && (u.Scheme == "postgres" || u.Scheme == "postgresql") {
+			host = u.Hostname()
+			if p := u.Port(); p != "" {
+				port = p
+			}
+		} else {
+			for _, kv := range strings.Fields(c.DSN) {
+				k, v, _ := strings.Cut(kv, "=")
+				switch k {
+				case "host":
+					host = strings.Trim(v, "'")
+				case "port":
+					port = strings.Trim(v, "'")
+				}
+			}
+		}
+		if host != "" && !strings.ContainsAny(host, ",/") && !strings.ContainsAny(port, ",") {
+			return "postgres://" + net.JoinHostPort(host, port)
+		}
+	}
+	return "iopsdata://" + c.Name
 }
 
 func lineageError(err error) error {

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/iopsdata/iopsdata/internal/testutil"
+	"github.com/iopsdata/iopsdata/store"
 	"github.com/mark3labs/mcp-go/mcp"
 )
 
@@ -108,5 +109,23 @@ func TestLineageToolPostgresCatalog(t *testing.T) {
 	}
 	if len(out.Warnings) != 0 {
 		t.Fatalf("warnings %v", out.Warnings)
+	}
+}
+
+func TestOLNamespace(t *testing.T) {
+	for dsn, want := range map[string]string{
+		"postgres://u:secret@db.example.com:6543/app?sslmode=require": "postgres://db.example.com:6543",
+		"postgresql://u@[::1]/app":                                    "postgres://[::1]:5432",
+		"host=10.0.0.5 port=5433 user=u password=secret dbname=x":     "postgres://10.0.0.5:5433",
+		"host=/var/run/postgresql dbname=x":                           "iopsdata://pg",
+		"postgres://h1,h2/app":                                        "iopsdata://pg",
+	} {
+		got := olNamespace(store.Connection{Name: "pg", Engine: "postgres", DSN: dsn})
+		if got != want || strings.Contains(got, "secret") {
+			t.Errorf("olNamespace(%q) = %q, want %q", dsn, got, want)
+		}
+	}
+	if got := olNamespace(store.Connection{Name: "demo", Engine: "duckdb", DSN: "/x/demo.duckdb"}); got != "iopsdata://demo" {
+		t.Errorf("duckdb: %q", got)
 	}
 }
