@@ -150,7 +150,7 @@ func (a *analyzer) evalCTE(d *cteDef) rel {
 	var res rel
 	switch q := d.cte.Query; {
 	case d.cte.Stmt != nil:
-		res = a.dml(d.cte.Stmt, true)
+		res = a.dml(d.cte.Stmt)
 	case d.frame.recursive && q != nil && q.Op == relq.Union && q.With == nil && q.Left != nil && q.Right != nil:
 		left := a.query(q.Left, nil)
 		d.partial = renameRel(left, d.cte.Columns)
@@ -167,7 +167,17 @@ func (a *analyzer) evalCTE(d *cteDef) rel {
 	case q != nil:
 		res = a.query(q, nil)
 	}
-	d.res, d.state = renameRel(res, d.cte.Columns), 2
+	res = renameRel(res, d.cte.Columns)
+	for _, x := range d.cte.Extra { // SEARCH / CYCLE columns
+		var s srcs
+		for _, c := range res.cols {
+			if slices.Contains(x.From, c.name) {
+				s = s.union(apply(relq.Transformation, c.srcs))
+			}
+		}
+		res.cols = append(slices.Clone(res.cols), column{name: x.Name, srcs: s})
+	}
+	d.res, d.state = res, 2
 	return d.res
 }
 
@@ -393,6 +403,9 @@ func (a *analyzer) resolve(r relq.Ref, sc *scope, warn bool) (srcs, bool) {
 		sc = &scope{}
 	}
 	n := r.Name
+	if r.Own && len(sc.rtes) > 0 { // the DML target is first in its scope
+		return sc.rtes[0].find(n.Last(), a)
+	}
 	if r.Star {
 		var rt []*rte
 		if len(n) == 0 {
@@ -416,11 +429,7 @@ func (a *analyzer) resolve(r relq.Ref, sc *scope, warn bool) (srcs, bool) {
 			return s, true
 		}
 		if x := sc.lookupRel(n); x != nil { // a whole-row reference
-			var out srcs
-			for _, c := range x.cols {
-				out = out.union(c.srcs)
-			}
-			return out, true
+			return x.wholeRow(), true
 		}
 	default:
 		// t.c, s.t.c, db.s.t.c; or a composite column's field: c.f, t.c.f

@@ -76,6 +76,11 @@ func (a *analyzer) tableRTE(name relq.Name, alias string, colAliases []string, a
 	}
 	if len(name) == 1 && asRead {
 		if d := a.findCTE(name[0]); d != nil {
+			// An UPDATE or DELETE whose RETURNING rows another statement
+			// reads also reads its target.
+			if st := d.cte.Stmt; st != nil && len(st.Returning) > 0 && (st.Kind == "update" || st.Kind == "delete") {
+				a.cur.addRead(st.Target.String())
+			}
 			res := renameRel(a.evalCTE(d), colAliases)
 			return &rte{name: refName, cols: res.cols, open: res.open, known: len(res.open) == 0}
 		}
@@ -282,8 +287,8 @@ func sideLookup(side item, name string, a *analyzer) srcs {
 }
 
 // columnsOf returns the ordered columns of a table as written: from a
-// CREATE earlier in the script, the schema option (exactly, then by a
-// looser match), or the catalog.
+// CREATE earlier in the script, the schema option (keyed exactly as the
+// table is written: public.t and t are different keys), or the catalog.
 func (a *analyzer) columnsOf(name relq.Name) ([]string, bool) {
 	key := name.String()
 	if cols, ok := a.created[key]; ok {
@@ -292,29 +297,8 @@ func (a *analyzer) columnsOf(name relq.Name) ([]string, bool) {
 	if cols, ok := a.opts.Schema[key]; ok {
 		return cols, true
 	}
-	if cols, ok := looseLookup(a.opts.Schema, name); ok {
-		return cols, true
-	}
 	if a.opts.Catalog != nil {
 		return a.opts.Catalog.Columns(name)
 	}
 	return nil, false
-}
-
-// looseLookup matches a schema key that names the same table with more or
-// fewer qualifying parts, or in another case, when exactly one does.
-func looseLookup(s Schema, name relq.Name) ([]string, bool) {
-	if len(s) == 0 {
-		return nil, false
-	}
-	var found []string
-	n := 0
-	for k, cols := range s {
-		kn := relq.Name(strings.Split(k, "."))
-		if suffixOf(kn, name) || strings.EqualFold(k, name.String()) {
-			found = cols
-			n++
-		}
-	}
-	return found, n == 1
 }

@@ -136,6 +136,18 @@ func (r *rte) find(name string, a *analyzer) (srcs, bool) {
 	return nil, false
 }
 
+// wholeRow is the sources of a reference to the whole row of r.
+func (r *rte) wholeRow() srcs {
+	var out srcs
+	for _, c := range r.cols {
+		out = out.union(c.srcs)
+	}
+	if r.function {
+		out = out.union(r.fnArgs)
+	}
+	return out
+}
+
 // hasKnown reports whether r's known columns include name.
 func (r *rte) hasKnown(name string) bool {
 	for _, c := range r.cols {
@@ -212,6 +224,14 @@ func (s *scope) lookupCol(name string, a *analyzer) (srcs, bool) {
 		if found != nil {
 			s, _ := found.find(name, a)
 			return s, true
+		}
+		// A relation's own name: a whole-row reference (row_to_json(t),
+		// jsonb_array_elements(...) AS item, then item->>'k'), before a
+		// table whose columns are unknown is assumed to have the name.
+		for i := len(sc.rtes) - 1; i >= 0; i-- {
+			if r := sc.rtes[i]; r.name == name {
+				return r.wholeRow(), true
+			}
 		}
 		var open []*rte
 		for _, r := range sc.rtes {

@@ -183,7 +183,7 @@ func (a *analyzer) stmt(s *relq.Stmt) {
 			a.create(s.Target, colNames(out.cols))
 		}
 	case "insert", "update", "delete", "merge":
-		a.dml(s, false)
+		a.dml(s)
 	case "create table":
 		for _, r := range s.Reads {
 			a.cur.addRead(r.String())
@@ -307,16 +307,12 @@ func (a *analyzer) outputs(table string, out rel) {
 }
 
 // dml analyzes INSERT, UPDATE, DELETE or MERGE and returns its RETURNING
-// rows. inCTE marks a data-modifying CTE: an UPDATE or DELETE passing its
-// rows on through RETURNING then also reads its target.
-func (a *analyzer) dml(s *relq.Stmt, inCTE bool) rel {
+// rows (for a data-modifying CTE).
+func (a *analyzer) dml(s *relq.Stmt) rel {
 	pop := a.pushWith(s.With)
 	defer pop()
 	written := s.Target.String()
 	a.target(s.Target)
-	if inCTE && len(s.Returning) > 0 && (s.Kind == "update" || s.Kind == "delete") {
-		a.cur.addRead(written)
-	}
 	tgt := a.tableRTE(s.Target, s.TargetAlias, nil, false)
 	switch s.Kind {
 	case "insert":
@@ -423,9 +419,21 @@ func (a *analyzer) insert(s *relq.Stmt, tgt *rte) rel {
 	for _, f := range s.Filters {
 		a.filter(f, sc, nil, rel{})
 	}
-	// RETURNING sees the inserted row.
+	// RETURNING sees the inserted row: each column's inserted value, and
+	// nothing (its default) for the columns left out.
 	ret := &rte{name: tgt.name, table: tgt.table, qual: tgt.qual, known: len(values) > 0}
-	if len(values) > 0 {
+	if all, ok := a.columnsOf(s.Target); ok {
+		ret.known = true
+		for _, c := range all {
+			col := column{name: c}
+			for _, v := range values {
+				if v.name == c {
+					col.srcs = v.srcs
+				}
+			}
+			ret.cols = append(ret.cols, col)
+		}
+	} else if len(values) > 0 {
 		ret.cols = values
 	}
 	return a.returning(s.Returning, a.dmlScope(ret, nil))

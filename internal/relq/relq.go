@@ -52,6 +52,9 @@ type Ref struct {
 	Name Name // without the star for t.* and *
 	Star bool
 	Role Role
+	// Own marks a DML target's own column (the old value kept by SET
+	// col[i] = v): resolved on the target, whatever else is in scope.
+	Own bool
 }
 
 // SubKind is the kind of a subquery inside an expression.
@@ -124,6 +127,14 @@ type CTE struct {
 	// Synthetic marks a CTE the grammar made, not the user: CREATE
 	// RECURSIVE VIEW is rewritten into WITH RECURSIVE.
 	Synthetic bool
+	// Extra are the columns SEARCH and CYCLE add.
+	Extra []ExtraColumn
+}
+
+// ExtraColumn is a column derived from other columns of the same relation.
+type ExtraColumn struct {
+	Name string
+	From []string
 }
 
 // With is a WITH clause.

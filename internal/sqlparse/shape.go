@@ -451,7 +451,17 @@ func (c *shaper) sets(t *msgType, v int32, field string) []relq.Set {
 			out = append(out, relq.Set{Column: name, Expr: x})
 			continue
 		}
-		out = append(out, relq.Set{Column: name, Expr: c.target(vt, vv)})
+		x := c.target(vt, vv)
+		// SET col[1] = v or SET col.field = v keeps the rest of the old value.
+		if len(c.list(e.t, e.v, "indirection")) > 0 {
+			x.Refs = append(x.Refs, relq.Ref{Name: relq.Name{name}, Role: relq.Transformation, Own: true})
+			for i := range x.Refs {
+				if x.Refs[i].Role == relq.Identity {
+					x.Refs[i].Role = relq.Transformation
+				}
+			}
+		}
+		out = append(out, relq.Set{Column: name, Expr: x})
 	}
 	return out
 }
@@ -467,6 +477,15 @@ func (c *shaper) with(t *msgType, v int32) *relq.With {
 			continue
 		}
 		cte := relq.CTE{Name: c.str(e.t, e.v, "ctename"), Columns: c.strings(e.t, e.v, "aliascolnames")}
+		// SEARCH ... SET col and CYCLE ... SET mark USING path add columns.
+		if st, sv := c.get(e.t, e.v, "search_clause"); st != nil {
+			cte.Extra = append(cte.Extra, relq.ExtraColumn{Name: c.str(st, sv, "search_seq_column"), From: c.strings(st, sv, "search_col_list")})
+		}
+		if ct, cv := c.get(e.t, e.v, "cycle_clause"); ct != nil {
+			from := c.strings(ct, cv, "cycle_col_list")
+			cte.Extra = append(cte.Extra, relq.ExtraColumn{Name: c.str(ct, cv, "cycle_mark_column"), From: from},
+				relq.ExtraColumn{Name: c.str(ct, cv, "cycle_path_column"), From: from})
+		}
 		qt, qv := c.get(e.t, e.v, "ctequery")
 		switch {
 		case qt == nil:
