@@ -18,7 +18,7 @@ func (c *shaper) colname(t *msgType, v int32) (string, int) {
 			field = "indirection"
 		}
 		name := ""
-		for _, f := range c.list(t, v, field) {
+		for _, f := range c.each(t, v, field) {
 			if f.t != nil && f.t.name == "String" {
 				name = c.str(f.t, f.v, "sval")
 			}

@@ -1,6 +1,7 @@
 package sqlparse
 
 import (
+	"iter"
 	"strings"
 	"sync"
 
@@ -108,26 +109,36 @@ func (c *shaper) get(t *msgType, v int32, name string) (*msgType, int32) {
 
 // list returns the elements of list field name, each unwrapped.
 func (c *shaper) list(t *msgType, v int32, name string) []tv {
-	id := t.byProto[name]
-	m := c.d.member(v, id)
-	if m < 0 {
-		return nil
-	}
-	f := t.field(id)
-	if f == nil || f.msg == nil || !f.list {
-		return nil
-	}
-	items := c.d.items(m)
-	out := make([]tv, 0, len(items))
-	for _, e := range items {
-		if f.msg.node {
-			et, ev := c.unwrap(e.val)
-			out = append(out, tv{et, ev})
-		} else {
-			out = append(out, tv{f.msg, e.val})
-		}
+	var out []tv
+	for _, e := range c.each(t, v, name) {
+		out = append(out, e)
 	}
 	return out
+}
+
+// each iterates over the elements of list field name, each unwrapped,
+// without allocating.
+func (c *shaper) each(t *msgType, v int32, name string) iter.Seq2[int, tv] {
+	return func(yield func(int, tv) bool) {
+		id := t.byProto[name]
+		m := c.d.member(v, id)
+		if m < 0 {
+			return
+		}
+		f := t.field(id)
+		if f == nil || f.msg == nil || !f.list {
+			return
+		}
+		for i, e := range c.d.items(m) {
+			x := tv{f.msg, e.val}
+			if f.msg.node {
+				x.t, x.v = c.unwrap(e.val)
+			}
+			if !yield(i, x) {
+				return
+			}
+		}
+	}
 }
 
 type tv struct {
@@ -167,7 +178,7 @@ func (c *shaper) int(t *msgType, v int32, name string) int {
 // strings returns the svals of a list of String nodes.
 func (c *shaper) strings(t *msgType, v int32, name string) []string {
 	var out []string
-	for _, e := range c.list(t, v, name) {
+	for _, e := range c.each(t, v, name) {
 		if e.t != nil && e.t.name == "String" {
 			out = append(out, c.str(e.t, e.v, "sval"))
 		}
@@ -217,7 +228,7 @@ func (c *shaper) stmt(t *msgType, v int32) relq.Stmt {
 	case "InsertStmt":
 		st.With = c.with(t, v)
 		st.Target, st.TargetAlias, _ = c.rangeVar(c.get(t, v, "relation"))
-		for _, e := range c.list(t, v, "cols") {
+		for _, e := range c.each(t, v, "cols") {
 			st.Columns = append(st.Columns, c.str(e.t, e.v, "name"))
 		}
 		if qt, qv := c.get(t, v, "select_stmt"); qt != nil && qt.name == "SelectStmt" {
@@ -251,7 +262,7 @@ func (c *shaper) stmt(t *msgType, v int32) relq.Stmt {
 			st.From = []*relq.From{f}
 		}
 		st.Where = c.filter(t, v, "join_condition", relq.Join)
-		for _, w := range c.list(t, v, "merge_when_clauses") {
+		for _, w := range c.each(t, v, "merge_when_clauses") {
 			st.Merge = append(st.Merge, c.mergeWhen(w.t, w.v))
 		}
 		st.Returning = c.targets(t, v, "returning_list")
@@ -288,7 +299,7 @@ func (c *shaper) stmt(t *msgType, v int32) relq.Stmt {
 			t, v = bt, bv
 		}
 		st.Target, _, _ = c.rangeVar(c.get(t, v, "relation"))
-		for _, e := range c.list(t, v, "table_elts") {
+		for _, e := range c.each(t, v, "table_elts") {
 			switch e.t.name {
 			case "ColumnDef":
 				st.Columns = append(st.Columns, c.str(e.t, e.v, "colname"))
@@ -315,7 +326,7 @@ func (c *shaper) stmt(t *msgType, v int32) relq.Stmt {
 		}
 	case "TruncateStmt":
 		st.Kind = "truncate"
-		for _, e := range c.list(t, v, "relations") {
+		for _, e := range c.each(t, v, "relations") {
 			if n, _, _ := c.rangeVar(e.t, e.v); n != nil {
 				st.Writes = append(st.Writes, n)
 			}
@@ -324,7 +335,7 @@ func (c *shaper) stmt(t *msgType, v int32) relq.Stmt {
 		switch c.str(t, v, "remove_type") {
 		case "OBJECT_TABLE", "OBJECT_VIEW", "OBJECT_MATVIEW", "OBJECT_FOREIGN_TABLE":
 			st.Kind = "drop"
-			for _, e := range c.list(t, v, "objects") {
+			for _, e := range c.each(t, v, "objects") {
 				if e.t != nil && e.t.name == "List" {
 					if n := c.strings(e.t, e.v, "items"); len(n) > 0 {
 						st.Writes = append(st.Writes, n)
@@ -337,7 +348,7 @@ func (c *shaper) stmt(t *msgType, v int32) relq.Stmt {
 		case "OBJECT_TABLE", "OBJECT_VIEW", "OBJECT_MATVIEW", "OBJECT_FOREIGN_TABLE":
 			st.Kind = "alter table"
 			st.Target, _, _ = c.rangeVar(c.get(t, v, "relation"))
-			for _, cmd := range c.list(t, v, "cmds") {
+			for _, cmd := range c.each(t, v, "cmds") {
 				if cmd.t == nil || cmd.t.name != "AlterTableCmd" {
 					continue
 				}
@@ -407,10 +418,10 @@ func (c *shaper) mergeWhen(t *msgType, v int32) relq.MergeWhen {
 		w.Sets = c.sets(t, v, "target_list")
 	case "CMD_INSERT":
 		w.Action = "insert"
-		for _, e := range c.list(t, v, "target_list") {
+		for _, e := range c.each(t, v, "target_list") {
 			w.Columns = append(w.Columns, c.str(e.t, e.v, "name"))
 		}
-		for _, e := range c.list(t, v, "values") {
+		for _, e := range c.each(t, v, "values") {
 			w.Values = append(w.Values, c.target(e.t, e.v))
 		}
 	case "CMD_DELETE":
@@ -425,7 +436,7 @@ func (c *shaper) mergeWhen(t *msgType, v int32) relq.MergeWhen {
 // (a, b) = (SELECT ...) and (a, b) = (x, y) into one assignment each.
 func (c *shaper) sets(t *msgType, v int32, field string) []relq.Set {
 	var out []relq.Set
-	for _, e := range c.list(t, v, field) {
+	for _, e := range c.each(t, v, field) {
 		if e.t == nil {
 			continue
 		}
@@ -472,7 +483,7 @@ func (c *shaper) with(t *msgType, v int32) *relq.With {
 		return nil
 	}
 	w := &relq.With{Recursive: c.bool(wt, wv, "recursive")}
-	for _, e := range c.list(wt, wv, "ctes") {
+	for _, e := range c.each(wt, wv, "ctes") {
 		if e.t == nil || e.t.name != "CommonTableExpr" {
 			continue
 		}
@@ -530,10 +541,10 @@ func (c *shaper) query(t *msgType, v int32) *relq.Query {
 	}
 	q.Targets = c.targets(t, v, "target_list")
 	q.From = c.fromList(t, v, "from_clause")
-	for _, row := range c.list(t, v, "values_lists") {
+	for _, row := range c.each(t, v, "values_lists") {
 		var r []relq.Expr
 		if row.t != nil && row.t.name == "List" {
-			for _, e := range c.list(row.t, row.v, "items") {
+			for _, e := range c.each(row.t, row.v, "items") {
 				r = append(r, c.target(e.t, e.v))
 			}
 		}
@@ -546,13 +557,13 @@ func (c *shaper) query(t *msgType, v int32) *relq.Query {
 	q.Filters = c.appendFilters(q.Filters, t, v, "distinct_clause", relq.GroupBy)
 	q.Filters = c.appendFilters(q.Filters, t, v, "limit_count", relq.Filter)
 	q.Filters = c.appendFilters(q.Filters, t, v, "limit_offset", relq.Filter)
-	for _, w := range c.list(t, v, "window_clause") {
+	for _, w := range c.each(t, v, "window_clause") {
 		if w.t == nil {
 			continue
 		}
 		win := relq.NamedWindow{Name: c.str(w.t, w.v, "name"), Parent: c.str(w.t, w.v, "refname")}
 		for _, f := range [...]string{"partition_clause", "order_clause"} {
-			for _, e := range c.list(w.t, w.v, f) {
+			for _, e := range c.each(w.t, w.v, f) {
 				c.walk(e.t, e.v, relq.Window, &win.Keys)
 			}
 		}
@@ -570,7 +581,7 @@ func (c *shaper) appendFilters(fs []relq.Expr, t *msgType, v int32, field string
 	var e relq.Expr
 	id := t.byProto[field]
 	if f := t.field(id); f != nil && f.list {
-		for _, x := range c.list(t, v, field) {
+		for _, x := range c.each(t, v, field) {
 			c.walk(x.t, x.v, role, &e)
 		}
 	} else {
@@ -651,7 +662,7 @@ func (c *shaper) target(t *msgType, v int32) relq.Expr {
 
 func (c *shaper) columnRef(t *msgType, v int32, role relq.Role) relq.Ref {
 	r := relq.Ref{Role: role}
-	for _, f := range c.list(t, v, "fields") {
+	for _, f := range c.each(t, v, "fields") {
 		if f.t == nil {
 			continue
 		}
@@ -677,7 +688,7 @@ func (c *shaper) indirectionRef(t *msgType, v int32, role relq.Role) (relq.Ref, 
 		return relq.Ref{}, false
 	}
 	ref.Name = append(relq.Name{}, ref.Name...)
-	for _, ind := range c.list(t, v, "indirection") {
+	for _, ind := range c.each(t, v, "indirection") {
 		if ind.t == nil {
 			continue
 		}
@@ -728,7 +739,7 @@ func (c *shaper) walk(t *msgType, v int32, role relq.Role, e *relq.Expr) {
 		// (t).col and (t).* name a column of a row like t.col and t.*.
 		if ref, ok := c.indirectionRef(t, v, role); ok {
 			e.Refs = append(e.Refs, ref)
-			for _, ind := range c.list(t, v, "indirection") { // subscripts
+			for _, ind := range c.each(t, v, "indirection") { // subscripts
 				if ind.t != nil && ind.t.name == "A_Indices" {
 					c.walk(ind.t, ind.v, down(role), e)
 				}
@@ -767,10 +778,10 @@ func (c *shaper) walk(t *msgType, v int32, role relq.Role, e *relq.Expr) {
 		if agg {
 			r = inner(role, relq.Aggregation)
 		}
-		for _, a := range c.list(t, v, "args") {
+		for _, a := range c.each(t, v, "args") {
 			c.walk(a.t, a.v, r, e)
 		}
-		for _, a := range c.list(t, v, "agg_order") {
+		for _, a := range c.each(t, v, "agg_order") {
 			c.walk(a.t, a.v, r, e)
 		}
 		c.walkChild(t, v, "agg_filter", inner(role, relq.Conditional), e)
@@ -784,7 +795,7 @@ func (c *shaper) walk(t *msgType, v int32, role relq.Role, e *relq.Expr) {
 			}
 			wr := inner(role, relq.Window)
 			for _, f := range [...]string{"partition_clause", "order_clause"} {
-				for _, a := range c.list(wt, wv, f) {
+				for _, a := range c.each(wt, wv, f) {
 					c.walk(a.t, a.v, wr, e)
 				}
 			}
@@ -793,7 +804,7 @@ func (c *shaper) walk(t *msgType, v int32, role relq.Role, e *relq.Expr) {
 	case "CaseExpr":
 		cond := inner(role, relq.Conditional)
 		c.walkChild(t, v, "arg", cond, e)
-		for _, w := range c.list(t, v, "args") {
+		for _, w := range c.each(t, v, "args") {
 			if w.t == nil {
 				continue
 			}
@@ -862,7 +873,7 @@ func (c *shaper) from(t *msgType, v int32) *relq.From {
 	case "RangeTableSample":
 		f := c.from(c.get(t, v, "relation"))
 		if f != nil {
-			for _, a := range c.list(t, v, "args") {
+			for _, a := range c.each(t, v, "args") {
 				var e relq.Expr
 				c.walk(a.t, a.v, relq.Filter, &e)
 				f.Args = append(f.Args, e)
@@ -881,7 +892,7 @@ func (c *shaper) from(t *msgType, v int32) *relq.From {
 	case "RangeFunction":
 		f := &relq.From{Kind: relq.FromFunction, Lateral: c.bool(t, v, "lateral")}
 		f.Alias, f.ColAliases = c.alias(t, v, "alias")
-		for _, item := range c.list(t, v, "functions") {
+		for _, item := range c.each(t, v, "functions") {
 			if item.t == nil || item.t.name != "List" {
 				continue
 			}
@@ -900,7 +911,7 @@ func (c *shaper) from(t *msgType, v int32) *relq.From {
 			}
 			var defs []string
 			if len(parts) > 1 && parts[1].t != nil && parts[1].t.name == "List" {
-				for _, cd := range c.list(parts[1].t, parts[1].v, "items") {
+				for _, cd := range c.each(parts[1].t, parts[1].v, "items") {
 					if cd.t != nil && cd.t.name == "ColumnDef" {
 						defs = append(defs, c.str(cd.t, cd.v, "colname"))
 					}
@@ -920,7 +931,7 @@ func (c *shaper) from(t *msgType, v int32) *relq.From {
 			f.FuncCols = append(f.FuncCols, defs)
 		}
 		var defs []string
-		for _, cd := range c.list(t, v, "coldeflist") {
+		for _, cd := range c.each(t, v, "coldeflist") {
 			if cd.t != nil && cd.t.name == "ColumnDef" {
 				defs = append(defs, c.str(cd.t, cd.v, "colname"))
 			}
