@@ -1,6 +1,7 @@
 package lineage
 
 import (
+	"cmp"
 	"fmt"
 	"regexp"
 	"slices"
@@ -17,6 +18,9 @@ type analyzer struct {
 	cur     *acc
 	warned  map[string]bool
 	warns   []string
+	// subName is the first column name of the first scalar subquery of
+	// the output expression being resolved (see relq.SubqueryName).
+	subName string
 }
 
 // acc gathers one statement's facts.
@@ -255,7 +259,12 @@ func (a *analyzer) query(q *relq.Query, outer *scope) rel {
 			a.star(t, sc, wins, &out)
 			continue
 		}
-		out.cols = append(out.cols, column{name: t.Name, srcs: a.exprW(t.Expr, sc, wins)})
+		a.subName = ""
+		col := column{name: t.Name, srcs: a.exprW(t.Expr, sc, wins)}
+		if col.name == relq.SubqueryName {
+			col.name = cmp.Or(a.subName, "?column?")
+		}
+		out.cols = append(out.cols, col)
 	}
 	for _, f := range q.Filters {
 		a.filter(f, sc, wins, out)
@@ -353,10 +362,15 @@ func (a *analyzer) exprW(e relq.Expr, sc *scope, wins []relq.NamedWindow) srcs {
 		}
 	}
 	for _, sub := range e.Subs {
+		saved := a.subName
 		res := a.query(sub.Query, sc)
+		a.subName = saved
 		if (sub.Kind == relq.SubScalar || sub.Kind == relq.SubArray) && sub.Role.Direct() {
 			if sub.Col < len(res.cols) {
 				out = out.union(apply(sub.Role, res.cols[sub.Col].srcs))
+				if a.subName == "" {
+					a.subName = res.cols[sub.Col].name
+				}
 			}
 			continue
 		}

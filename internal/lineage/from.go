@@ -160,6 +160,11 @@ func (a *analyzer) functionRTE(f *relq.From, sc *scope) *rte {
 	if f.Ordinality {
 		r.cols = append(r.cols, column{name: "ordinality"})
 	}
+	for i := range r.cols {
+		if slices.Contains(f.Counters, r.cols[i].name) {
+			r.cols[i].srcs = nil
+		}
+	}
 	for i := range f.ColAliases {
 		if i < len(r.cols) {
 			r.cols[i].name = f.ColAliases[i]

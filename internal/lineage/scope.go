@@ -229,7 +229,9 @@ func (s *scope) lookupCol(name string, a *analyzer) (srcs, bool) {
 		// jsonb_array_elements(...) AS item, then item->>'k'), before a
 		// table whose columns are unknown is assumed to have the name.
 		for i := len(sc.rtes) - 1; i >= 0; i-- {
-			if r := sc.rtes[i]; r.name == name {
+			// Not a table of unknown columns: it may well have a column
+			// named like its alias (SELECT region FROM stores region).
+			if r := sc.rtes[i]; r.name == name && (r.known || r.function) {
 				return r.wholeRow(), true
 			}
 		}

@@ -1,6 +1,7 @@
 package lineage
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -184,14 +185,26 @@ func (a *analyzer) stmt(s *relq.Stmt) {
 		}
 	case "insert", "update", "delete", "merge":
 		a.dml(s)
-	case "create table":
+	case "create table", "create foreign table":
 		for _, r := range s.Reads {
 			a.cur.addRead(r.String())
 		}
 		a.target(s.Target)
-		// LIKE copies the source's columns, in its place among the others.
+		// Inherited columns first; LIKE copies the source's columns in its
+		// place among the others; a partition has its parent's columns.
 		var cols []string
 		known, next := true, 0
+		for _, p := range s.Inherits {
+			c, ok := a.columnsOf(p)
+			known = known && ok
+			cols = append(cols, c...)
+		}
+		if s.Partition {
+			if known {
+				a.create(s.Target, cols)
+			}
+			break
+		}
 		for i, r := range s.Reads {
 			at := len(s.Columns)
 			if i < len(s.LikeAt) {
@@ -450,7 +463,12 @@ func (a *analyzer) returning(ts []relq.Target, sc *scope) rel {
 			a.star(t, sc, nil, &out)
 			continue
 		}
-		out.cols = append(out.cols, column{name: t.Name, srcs: a.exprW(t.Expr, sc, nil)})
+		a.subName = ""
+		col := column{name: t.Name, srcs: a.exprW(t.Expr, sc, nil)}
+		if col.name == relq.SubqueryName {
+			col.name = cmp.Or(a.subName, "?column?")
+		}
+		out.cols = append(out.cols, col)
 	}
 	return out
 }

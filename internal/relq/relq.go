@@ -85,6 +85,11 @@ type Expr struct {
 // Empty reports whether e refers to nothing.
 func (e Expr) Empty() bool { return len(e.Refs) == 0 && len(e.Subs) == 0 && len(e.Windows) == 0 }
 
+// SubqueryName is the Name of a target named after the first column of
+// its scalar subquery, which only resolving the subquery can tell:
+// (SELECT * FROM t) is named after t's column.
+const SubqueryName = "\x00subquery"
+
 // Target is one item of a select list or RETURNING list.
 type Target struct {
 	Name string // the output name: the alias, or the one the engine derives
@@ -188,6 +193,9 @@ type From struct {
 	Funcs      []string
 	FuncCols   [][]string
 	Ordinality bool
+	// Counters are columns that only number rows (XMLTABLE's FOR
+	// ORDINALITY): no source.
+	Counters []string
 	// FromJoin
 	Left, Right *From
 	JoinType    string // "inner", "left", "right", "full", "cross", "positional", "asof"
@@ -254,6 +262,11 @@ type Stmt struct {
 	// LikeAt gives, for each CREATE TABLE (LIKE src) in Reads, the index in
 	// Columns where the source's columns go.
 	LikeAt []int
+	// Inherits are the parents of CREATE TABLE ... INHERITS, whose columns
+	// come first; Partition marks PARTITION OF (its columns are the
+	// parent's).
+	Inherits  []Name
+	Partition bool
 	// Alter lists column changes of ALTER TABLE (or RENAME COLUMN).
 	Alter []AlterColumn
 

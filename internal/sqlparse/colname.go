@@ -1,6 +1,10 @@
 package sqlparse
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/iopsdata/iopsdata/internal/relq"
+)
 
 // colname derives an output column's name the way PostgreSQL does when it
 // has no alias (FigureColnameInternal): a column's name, a function's
@@ -70,7 +74,13 @@ func (c *shaper) colname(t *msgType, v int32) (string, int) {
 						if n := c.str(ts[0].t, ts[0].v, "name"); n != "" {
 							return n, 2
 						}
-						n, _ := c.colname(c.get(ts[0].t, ts[0].v, "val"))
+						vt, vv := c.get(ts[0].t, ts[0].v, "val")
+						if vt != nil && vt.name == "ColumnRef" && c.columnRef(vt, vv, relq.Identity).Star {
+							// (SELECT * ...): the name of the column * expands to,
+							// known only when the subquery is resolved.
+							return relq.SubqueryName, 2
+						}
+						n, _ := c.colname(vt, vv)
 						return n, 2
 					}
 				}

@@ -299,6 +299,12 @@ func (c *shaper) stmt(t *msgType, v int32) relq.Stmt {
 			t, v = bt, bv
 		}
 		st.Target, _, _ = c.rangeVar(c.get(t, v, "relation"))
+		for _, e := range c.each(t, v, "inh_relations") {
+			if n, _, _ := c.rangeVar(e.t, e.v); n != nil {
+				st.Inherits = append(st.Inherits, n)
+			}
+		}
+		st.Partition = c.d.member(v, t.byProto["partbound"]) >= 0
 		for _, e := range c.each(t, v, "table_elts") {
 			switch e.t.name {
 			case "ColumnDef":
@@ -946,6 +952,25 @@ func (c *shaper) from(t *msgType, v int32) *relq.From {
 		f := &relq.From{Kind: relq.FromFunction, Lateral: c.bool(t, v, "lateral")}
 		f.Alias, f.ColAliases = c.alias(t, v, "alias")
 		f.Funcs = []string{strings.ToLower(t.name)}
+		var cols []string
+		for _, col := range c.each(t, v, "columns") {
+			if col.t == nil {
+				continue
+			}
+			switch col.t.name {
+			case "RangeTableFuncCol":
+				cols = append(cols, c.str(col.t, col.v, "colname"))
+				if c.bool(col.t, col.v, "for_ordinality") {
+					f.Counters = append(f.Counters, cols[len(cols)-1])
+				}
+			case "JsonTableColumn":
+				cols = append(cols, c.str(col.t, col.v, "name"))
+				if c.str(col.t, col.v, "coltype") == "JTC_FOR_ORDINALITY" {
+					f.Counters = append(f.Counters, cols[len(cols)-1])
+				}
+			}
+		}
+		f.FuncCols = [][]string{cols}
 		var e relq.Expr
 		for _, m := range c.d.items(v) {
 			fd := t.field(m.key)
