@@ -251,10 +251,18 @@ func (a *analyzer) query(q *relq.Query, outer *scope) rel {
 		return out
 	}
 	sc := a.fromScope(q.From, outer)
-	wins := q.Windows
+	out := a.targets(q.Targets, sc, q.Windows)
+	for _, f := range q.Filters {
+		a.filter(f, sc, q.Windows, out)
+	}
+	return out
+}
+
+// targets resolves a select or RETURNING list into the relation it makes.
+func (a *analyzer) targets(ts []relq.Target, sc *scope, wins []relq.NamedWindow) rel {
 	var out rel
-	for i := range q.Targets {
-		t := &q.Targets[i]
+	for i := range ts {
+		t := &ts[i]
 		if t.Star || t.Pattern != "" {
 			a.star(t, sc, wins, &out)
 			continue
@@ -265,9 +273,6 @@ func (a *analyzer) query(q *relq.Query, outer *scope) rel {
 			col.name = cmp.Or(a.subName, "?column?")
 		}
 		out.cols = append(out.cols, col)
-	}
-	for _, f := range q.Filters {
-		a.filter(f, sc, wins, out)
 	}
 	return out
 }

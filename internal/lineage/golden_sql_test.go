@@ -20,22 +20,6 @@ import (
 	"github.com/iopsdata/iopsdata/internal/testutil"
 )
 
-// goldenSQLCase is one entry of testdata/golden.json (same format as
-// shared/testdata/lineage/examples.json, plus "dialect" and "transforms").
-type goldenSQLCase struct {
-	ID         string                       `json:"id"`
-	SQL        string                       `json:"sql"`
-	Read       []string                     `json:"read"`
-	Write      []string                     `json:"write"`
-	CTEs       []string                     `json:"ctes"`
-	Columns    map[string][]string          `json:"columns"`
-	Schema     map[string][]string          `json:"schema"`
-	Note       string                       `json:"note"`
-	Disputed   bool                         `json:"disputed"`
-	Dialect    string                       `json:"dialect"`
-	Transforms map[string]map[string]string `json:"transforms"`
-}
-
 // gsqlDBName is the database name used in three-part names (db.schema.table)
 // in golden.json. PostgreSQL only accepts the current database there, so the
 // test substitutes the name of the test database.
@@ -50,13 +34,13 @@ var gsqlTransformTypes = map[string]bool{
 	"INDIRECT/CONDITIONAL": true, "INDIRECT/WINDOW": true,
 }
 
-func gsqlLoad(t *testing.T) ([]goldenSQLCase, string) {
+func gsqlLoad(t *testing.T) ([]goldenCase, string) {
 	t.Helper()
 	raw, err := os.ReadFile(filepath.Join("testdata", "golden.json"))
 	if err != nil {
 		t.Fatalf("read golden.json: %v", err)
 	}
-	var cases []goldenSQLCase
+	var cases []goldenCase
 	dec := json.NewDecoder(strings.NewReader(string(raw)))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&cases); err != nil {
@@ -70,7 +54,7 @@ func gsqlLoad(t *testing.T) ([]goldenSQLCase, string) {
 }
 
 // gsqlCheckFormat validates the file itself: ids, sorting, fields.
-func gsqlCheckFormat(t *testing.T, cases []goldenSQLCase) {
+func gsqlCheckFormat(t *testing.T, cases []goldenCase) {
 	t.Helper()
 	if len(cases) < 170 {
 		t.Errorf("golden.json has %d cases, want at least 170", len(cases))
@@ -218,7 +202,7 @@ func TestGoldenSQLRuns(t *testing.T) {
 		}
 	}
 
-	checkPending := func(c goldenSQLCase, conn *pgx.Conn) {
+	checkPending := func(c goldenCase, conn *pgx.Conn) {
 		for _, key := range pending[c.ID] {
 			got, err := gsqlRelColumns(ctx, conn, key)
 			if err != nil {

@@ -1,7 +1,6 @@
 package lineage
 
 import (
-	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -453,22 +452,5 @@ func (a *analyzer) insert(s *relq.Stmt, tgt *rte) rel {
 }
 
 func (a *analyzer) returning(ts []relq.Target, sc *scope) rel {
-	if len(ts) == 0 {
-		return rel{}
-	}
-	var out rel
-	for i := range ts {
-		t := &ts[i]
-		if t.Star {
-			a.star(t, sc, nil, &out)
-			continue
-		}
-		a.subName = ""
-		col := column{name: t.Name, srcs: a.exprW(t.Expr, sc, nil)}
-		if col.name == relq.SubqueryName {
-			col.name = cmp.Or(a.subName, "?column?")
-		}
-		out.cols = append(out.cols, col)
-	}
-	return out
+	return a.targets(ts, sc, nil)
 }
