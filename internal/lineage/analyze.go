@@ -245,7 +245,7 @@ func (a *analyzer) query(q *relq.Query, outer *scope) rel {
 				if i >= len(out.cols) {
 					out.cols = append(out.cols, column{name: fmt.Sprintf("column%d", i+1)})
 				}
-				out.cols[i].srcs = out.cols[i].srcs.union(a.expr(e, outer, nil))
+				out.cols[i].srcs = out.cols[i].srcs.union(a.exprW(e, outer, nil))
 			}
 		}
 		return out
@@ -253,7 +253,7 @@ func (a *analyzer) query(q *relq.Query, outer *scope) rel {
 	sc := a.fromScope(q.From, outer)
 	out := a.targets(q.Targets, sc, q.Windows)
 	for _, f := range q.Filters {
-		a.filter(f, sc, q.Windows, out)
+		a.filter(f, sc, out)
 	}
 	return out
 }
@@ -285,14 +285,14 @@ func (a *analyzer) queryFilters(q *relq.Query, out rel, outer *scope) {
 	}
 	sc := &scope{merged: out.cols, outer: outer}
 	for _, f := range q.Filters {
-		a.filter(f, sc, nil, out)
+		a.filter(f, sc, out)
 	}
 }
 
 // filter resolves an expression that only filters, groups or sorts: its
 // columns are uses, its subqueries are read. Names not in scope may be
 // output aliases (ORDER BY revenue), so they are looked up there too.
-func (a *analyzer) filter(e relq.Expr, sc *scope, wins []relq.NamedWindow, out rel) {
+func (a *analyzer) filter(e relq.Expr, sc *scope, out rel) {
 	for _, r := range e.Refs {
 		s, ok := a.resolve(r, sc, false)
 		if !ok && len(r.Name) == 1 {
@@ -310,7 +310,6 @@ func (a *analyzer) filter(e relq.Expr, sc *scope, wins []relq.NamedWindow, out r
 			a.use(c.srcs, sub.Role)
 		}
 	}
-	_ = wins
 }
 
 // star expands *, q.* and DuckDB's COLUMNS(pattern) into out.
@@ -393,11 +392,6 @@ func (a *analyzer) exprW(e relq.Expr, sc *scope, wins []relq.NamedWindow) srcs {
 	return out
 }
 
-// expr resolves an expression outside a select list (VALUES rows,
-// function arguments in FROM).
-func (a *analyzer) expr(e relq.Expr, sc *scope, wins []relq.NamedWindow) srcs {
-	return a.exprW(e, sc, wins)
-}
 
 // windowKeys returns the key references of a named window and its parents.
 func windowKeys(wins []relq.NamedWindow, name string, depth int) []relq.Ref {

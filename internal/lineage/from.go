@@ -47,7 +47,7 @@ func (a *analyzer) fromItem(f *relq.From, sc *scope, outer *scope) item {
 	case relq.FromTable:
 		it = single(a.tableRTE(f.Table, f.Alias, f.ColAliases, true))
 		for _, e := range f.Args { // TABLESAMPLE arguments
-			a.filter(e, sc, nil, rel{})
+			a.filter(e, sc, rel{})
 		}
 	case relq.FromSubquery:
 		in := outer
@@ -122,7 +122,7 @@ func (a *analyzer) functionRTE(f *relq.From, sc *scope) *rte {
 	var args srcs
 	per := make([]srcs, len(f.Args)) // each function's own arguments
 	for i, e := range f.Args {
-		per[i] = apply(relq.Transformation, a.expr(e, sc, nil))
+		per[i] = apply(relq.Transformation, a.exprW(e, sc, nil))
 		args = args.union(per[i])
 	}
 	name := f.Alias
@@ -187,7 +187,7 @@ func isScalarSRF(name string) bool {
 // the join as one item: merged columns first, then the left's and the
 // right's other columns, as * expands a join.
 func (a *analyzer) join(f *relq.From, sc *scope, left, right item) item {
-	a.filter(f.On, sc, nil, rel{})
+	a.filter(f.On, sc, rel{})
 	using := f.Using
 	if f.Natural {
 		using = nil

@@ -334,15 +334,15 @@ func (a *analyzer) dml(s *relq.Stmt) rel {
 		for _, set := range s.Sets {
 			a.edge(written, set.Column, a.exprW(set.Expr, sc, nil))
 		}
-		a.filter(s.Where, sc, nil, rel{})
+		a.filter(s.Where, sc, rel{})
 		return a.returning(s.Returning, sc)
 	case "delete":
 		sc := a.dmlScope(tgt, s.From)
-		a.filter(s.Where, sc, nil, rel{})
+		a.filter(s.Where, sc, rel{})
 		return a.returning(s.Returning, sc)
 	case "merge":
 		sc := a.dmlScope(tgt, s.From)
-		a.filter(s.Where, sc, nil, rel{})
+		a.filter(s.Where, sc, rel{})
 		// WHEN NOT MATCHED [BY TARGET] sees only the source row, NOT
 		// MATCHED BY SOURCE only the target row.
 		srcOnly := &scope{rtes: sc.rtes[1:], merged: sc.merged, star: sc.star[len(tgt.cols):], open: sc.open}
@@ -358,7 +358,7 @@ func (a *analyzer) dml(s *relq.Stmt) rel {
 			case "not matched by source":
 				wsc = tgtOnly
 			}
-			a.filter(w.Cond, wsc, nil, rel{})
+			a.filter(w.Cond, wsc, rel{})
 			for _, set := range w.Sets {
 				a.edge(written, set.Column, a.exprW(set.Expr, wsc, nil))
 			}
@@ -429,7 +429,7 @@ func (a *analyzer) insert(s *relq.Stmt, tgt *rte) rel {
 		a.edge(written, set.Column, a.exprW(set.Expr, sc, nil))
 	}
 	for _, f := range s.Filters {
-		a.filter(f, sc, nil, rel{})
+		a.filter(f, sc, rel{})
 	}
 	// RETURNING sees the inserted row: each column's inserted value, and
 	// nothing (its default) for the columns left out.
