@@ -21,6 +21,9 @@ type analyzer struct {
 	// subName is the first column name of the first scalar subquery of
 	// the output expression being resolved (see relq.SubqueryName).
 	subName string
+	// row is the columns of the whole-row value an output expression is
+	// (SELECT b FROM books b), so (x.b).title can pick one of them.
+	row []column
 }
 
 // acc gathers one statement's facts.
@@ -216,9 +219,27 @@ func relEqual(x, y rel) bool {
 func setOp(op relq.SetOp, l, r rel) rel {
 	out := rel{cols: make([]column, len(l.cols)), open: l.open}
 	for i, c := range l.cols {
-		out.cols[i] = column{name: c.name, srcs: slices.Clone(c.srcs)}
+		var rc column
 		if op != relq.Except && i < len(r.cols) {
-			out.cols[i].srcs = out.cols[i].srcs.union(r.cols[i].srcs)
+			rc = r.cols[i]
+		}
+		out.cols[i] = unionCol(c, rc)
+	}
+	return out
+}
+
+// unionCol combines two columns of a set operation (or an empty r),
+// whole-row values field by field.
+func unionCol(l, r column) column {
+	out := column{name: l.name, srcs: slices.Clone(l.srcs).union(r.srcs)}
+	if l.row != nil {
+		out.row = make([]column, len(l.row))
+		for i := range l.row {
+			var rr column
+			if i < len(r.row) {
+				rr = r.row[i]
+			}
+			out.row[i] = unionCol(l.row[i], rr)
 		}
 	}
 	return out
@@ -267,8 +288,9 @@ func (a *analyzer) targets(ts []relq.Target, sc *scope, wins []relq.NamedWindow)
 			a.star(t, sc, wins, &out)
 			continue
 		}
-		a.subName = ""
+		a.subName, a.row = "", nil
 		col := column{name: t.Name, srcs: a.exprW(t.Expr, sc, wins)}
+		col.row, a.row = a.row, nil
 		if col.name == relq.SubqueryName {
 			col.name = cmp.Or(a.subName, "?column?")
 		}
@@ -320,8 +342,12 @@ func (a *analyzer) star(t *relq.Target, sc *scope, wins []relq.NamedWindow, out 
 	case len(t.Qualifier) > 0:
 		r := sc.lookupRel(t.Qualifier)
 		if r == nil {
-			a.warnf("%s.* names no relation in FROM", t.Qualifier)
-			return
+			var ok bool
+			if cols, ok = a.rowOf(t.Qualifier, sc); !ok {
+				a.warnf("%s.* names no relation in FROM and no row value", t.Qualifier)
+				return
+			}
+			break
 		}
 		cols = r.cols
 		if !r.known {
@@ -359,10 +385,13 @@ func (a *analyzer) star(t *relq.Target, sc *scope, wins []relq.NamedWindow, out 
 func (a *analyzer) exprW(e relq.Expr, sc *scope, wins []relq.NamedWindow) srcs {
 	var out srcs
 	for _, r := range e.Refs {
-		s, _ := a.resolve(r, sc, r.Role.Direct())
-		a.use(s, r.Role)
+		c, _ := a.resolveCol(r, sc, r.Role.Direct())
+		a.use(c.srcs, r.Role)
 		if r.Role.Direct() {
-			out = out.union(apply(r.Role, s))
+			out = out.union(apply(r.Role, c.srcs))
+		}
+		if r.Role == relq.Identity && len(e.Refs) == 1 && len(e.Subs) == 0 {
+			a.row = c.row // a whole-row value keeps its columns
 		}
 	}
 	for _, sub := range e.Subs {
@@ -412,54 +441,83 @@ func windowKeys(wins []relq.NamedWindow, name string, depth int) []relq.Ref {
 
 // resolve finds the sources of a column reference.
 func (a *analyzer) resolve(r relq.Ref, sc *scope, warn bool) (srcs, bool) {
+	c, ok := a.resolveCol(r, sc, warn)
+	return c.srcs, ok
+}
+
+// resolveCol finds what a column reference refers to: its sources and,
+// for a whole-row value, the row's columns.
+func (a *analyzer) resolveCol(r relq.Ref, sc *scope, warn bool) (column, bool) {
 	if sc == nil {
 		sc = &scope{}
 	}
 	n := r.Name
 	if r.Own && len(sc.rtes) > 0 { // the DML target is first in its scope
-		return sc.rtes[0].find(n.Last(), a)
+		s, ok := sc.rtes[0].find(n.Last(), a)
+		return column{srcs: s}, ok
 	}
 	if r.Star {
-		var rt []*rte
-		if len(n) == 0 {
-			rt = sc.rtes
-		} else if x := sc.lookupRel(n); x != nil {
-			rt = []*rte{x}
-		}
+		cols, ok := a.rowOf(n, sc)
 		var out srcs
-		for _, x := range rt {
-			for _, c := range x.cols {
-				out = out.union(c.srcs)
-			}
+		for _, c := range cols {
+			out = out.union(c.srcs)
 		}
-		return out, len(rt) > 0
+		return column{srcs: out, row: cols}, ok
 	}
 	switch len(n) {
 	case 0:
-		return nil, false
+		return column{}, false
 	case 1:
-		if s, ok := sc.lookupCol(n[0], a); ok {
-			return s, true
+		if c, ok := sc.lookupCol(n[0], a); ok {
+			return c, true
 		}
 		if x := sc.lookupRel(n); x != nil { // a whole-row reference
-			return x.wholeRow(), true
+			return column{srcs: x.wholeRow(), row: x.cols}, true
 		}
 	default:
-		// t.c, s.t.c, db.s.t.c; or a composite column's field: c.f, t.c.f
+		// t.c, s.t.c, db.s.t.c; or a composite's field: c.f, t.c.f
 		for k := len(n) - 1; k >= 1; k-- {
 			if x := sc.lookupRel(n[:k]); x != nil {
-				if s, ok := x.find(n[k], a); ok {
-					return s, true
+				if c, ok := x.findCol(n[k], a); ok {
+					return field(c, n[k+1:]), true
 				}
 				break
 			}
 		}
-		if s, ok := sc.lookupCol(n[0], a); ok {
-			return s, true
+		if c, ok := sc.lookupCol(n[0], a); ok {
+			return field(c, n[1:]), true
 		}
 	}
 	if warn {
 		a.warnf("column %s is not found in any relation in scope", n)
+	}
+	return column{}, false
+}
+
+// field selects path from a column: within a whole-row value, the row's
+// column; otherwise (a composite base column) the column itself.
+func field(c column, path []string) column {
+	for _, p := range path {
+		i := slices.IndexFunc(c.row, func(x column) bool { return x.name == p })
+		if i < 0 {
+			return column{srcs: c.srcs}
+		}
+		c = c.row[i]
+	}
+	return c
+}
+
+// rowOf returns the columns q.* or (q).* expands to: a relation's, or a
+// whole-row column's; all of the scope's for an empty q.
+func (a *analyzer) rowOf(q relq.Name, sc *scope) ([]column, bool) {
+	if len(q) == 0 {
+		return sc.star, true
+	}
+	if x := sc.lookupRel(q); x != nil {
+		return x.cols, true
+	}
+	if c, ok := a.resolveCol(relq.Ref{Name: q}, sc, false); ok && c.row != nil {
+		return c.row, true
 	}
 	return nil, false
 }

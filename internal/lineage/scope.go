@@ -80,10 +80,12 @@ func apply(role relq.Role, in srcs) srcs {
 	return out
 }
 
-// column is a column of a relation in scope.
+// column is a column of a relation in scope. A whole-row value also
+// has the row's columns.
 type column struct {
 	name string
 	srcs srcs
+	row  []column
 }
 
 // rel is what a query produces: its columns, and the relations a * could
@@ -114,26 +116,30 @@ func (r *rte) isOpen() bool { return !r.known }
 // find returns the sources of column name in r, and whether r has it.
 // For an open relation any name is accepted.
 func (r *rte) find(name string, a *analyzer) (srcs, bool) {
+	c, ok := r.findCol(name, a)
+	return c.srcs, ok
+}
+
+func (r *rte) findCol(name string, a *analyzer) (column, bool) {
 	for _, c := range r.cols {
 		if c.name == name {
-			return c.srcs, true
+			return c, true
 		}
 	}
 	if r.known {
-		return nil, false
+		return column{}, false
 	}
 	switch {
 	case r.table != nil:
-		return srcs{{Column{r.table.String(), name}, TIdentity}}, true
+		return column{srcs: srcs{{Column{r.table.String(), name}, TIdentity}}}, true
 	case r.function:
-		return r.fnArgs, true
+		return column{srcs: r.fnArgs}, true
 	case len(r.open) == 1:
-		return r.open[0].find(name, a)
+		return r.open[0].findCol(name, a)
 	case len(r.open) > 1:
 		a.warnf("column %q is ambiguous: several relations without a known schema could hold it; %s", name, a.fix())
-		return nil, false
 	}
-	return nil, false
+	return column{}, false
 }
 
 // wholeRow is the sources of a reference to the whole row of r.
@@ -201,11 +207,11 @@ func suffixOf(q, t relq.Name) bool {
 // innermost scope first, then the enclosing ones. Within a scope, merged
 // USING columns, then relations known to have the column, then relations
 // whose columns are unknown.
-func (s *scope) lookupCol(name string, a *analyzer) (srcs, bool) {
+func (s *scope) lookupCol(name string, a *analyzer) (column, bool) {
 	for sc := s; sc != nil; sc = sc.outer {
 		for i := len(sc.merged) - 1; i >= 0; i-- {
 			if sc.merged[i].name == name {
-				return sc.merged[i].srcs, true
+				return sc.merged[i], true
 			}
 		}
 		var found *rte
@@ -222,8 +228,8 @@ func (s *scope) lookupCol(name string, a *analyzer) (srcs, bool) {
 			a.warnf("column %q is ambiguous: more than one relation in FROM has it; qualify it", name)
 		}
 		if found != nil {
-			s, _ := found.find(name, a)
-			return s, true
+			c, _ := found.findCol(name, a)
+			return c, true
 		}
 		// A relation's own name: a whole-row reference (row_to_json(t),
 		// jsonb_array_elements(...) AS item, then item->>'k'), before a
@@ -232,7 +238,7 @@ func (s *scope) lookupCol(name string, a *analyzer) (srcs, bool) {
 			// Not a table of unknown columns: it may well have a column
 			// named like its alias (SELECT region FROM stores region).
 			if r := sc.rtes[i]; r.name == name && (r.known || r.function) {
-				return r.wholeRow(), true
+				return column{srcs: r.wholeRow(), row: r.cols}, true
 			}
 		}
 		var open []*rte
@@ -243,7 +249,7 @@ func (s *scope) lookupCol(name string, a *analyzer) (srcs, bool) {
 		}
 		switch {
 		case len(open) == 1:
-			return open[0].find(name, a)
+			return open[0].findCol(name, a)
 		case len(open) > 1:
 			// Only one base table or derived relation among them: functions
 			// without declared columns rarely own a plain name.
@@ -254,11 +260,11 @@ func (s *scope) lookupCol(name string, a *analyzer) (srcs, bool) {
 				}
 			}
 			if len(tables) == 1 {
-				return tables[0].find(name, a)
+				return tables[0].findCol(name, a)
 			}
 			a.warnf("column %q is ambiguous: it could come from any of several tables whose columns are unknown; qualify it, or %s", name, a.fix())
-			return nil, false
+			return column{}, false
 		}
 	}
-	return nil, false
+	return column{}, false
 }

@@ -690,9 +690,11 @@ func (c *shaper) indirectionRef(t *msgType, v int32, role relq.Role) (relq.Ref, 
 		return relq.Ref{}, false
 	}
 	ref := c.columnRef(at, av, role)
-	if ref.Star {
+	if ref.Star && len(ref.Name) == 0 {
 		return relq.Ref{}, false
 	}
+	// (t.*).col is t.col, and (t.*).* is t.*.
+	ref.Star = false
 	ref.Name = append(relq.Name{}, ref.Name...)
 	for _, ind := range c.each(t, v, "indirection") {
 		if ind.t == nil {
