@@ -421,7 +421,6 @@ func (a *analyzer) exprW(e relq.Expr, sc *scope, wins []relq.NamedWindow) srcs {
 	return out
 }
 
-
 // windowKeys returns the key references of a named window and its parents.
 func windowKeys(wins []relq.NamedWindow, name string, depth int) []relq.Ref {
 	if depth > len(wins) {
