@@ -67,6 +67,12 @@ func impactTool(d *Deps) server.ServerTool {
 				data.Views[in.Connection] = views
 				if snap, err := d.Catalog.Snapshot(ctx, in.Connection, h.Source, catalog.Options{}); err == nil {
 					opts[in.Connection] = lineage.Options{Catalog: newSnapshotColumns(snap)}
+					// A table that is gone may still have dependents in the
+					// log, so a miss is a note, not an error.
+					var nf *catalog.NotFoundError
+					if _, err := catalog.TableDDL(snap, in.Table); errors.As(err, &nf) {
+						notes = append(notes, fmt.Sprintf("%s is not in the catalog of %s now: %s", in.Table, in.Connection, nf.Error()))
+					}
 				} else {
 					notes = append(notes, "the catalog could not be read, so * in logged queries is not expanded: "+message(err))
 				}

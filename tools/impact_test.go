@@ -106,6 +106,10 @@ func TestImpactTool(t *testing.T) {
 	if len(out.Dependents) != 0 {
 		t.Errorf("dependents of an unused table: %+v", out.Dependents)
 	}
+	out = callImpact(t, e, map[string]any{"connection": "pg", "table": "ordrs"})
+	if len(out.Notes) == 0 || !strings.Contains(strings.Join(out.Notes, " "), `did you mean "public.orders"`) {
+		t.Errorf("notes for a misspelled table: %q", out.Notes)
+	}
 	e.mustFail(t, "impact", map[string]any{"table": ""}, []string{"table"})
 	e.mustFail(t, "impact", map[string]any{"table": "orders", "connection": "nope"}, []string{"nope"})
 	e.mustFail(t, "impact", map[string]any{"table": "orders", "limit": 5000}, []string{"limit"})
