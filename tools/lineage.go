@@ -67,21 +67,31 @@ func lineageTool(d *Deps) server.ServerTool {
 			}
 			opts := lineage.Options{Schema: in.Schema}
 			namespace := "iopsdata"
+			var catalogWarning string
 			if in.Connection != "" {
 				h, err := d.Conns.Get(ctx, in.Connection)
-				if err != nil {
+				if errors.Is(err, store.ErrNotFound) {
 					return LineageOut{}, onConn(in.Connection, err)
 				}
-				snap, err := d.Catalog.Snapshot(ctx, in.Connection, h.Source, catalog.Options{})
-				if err != nil {
-					return LineageOut{}, onConn(in.Connection, err)
+				// Lineage runs nothing: a database that cannot be reached
+				// only costs the catalog's columns.
+				if err == nil {
+					namespace = olNamespace(h.Conn)
+					var snap *catalog.Snapshot
+					if snap, err = d.Catalog.Snapshot(ctx, in.Connection, h.Source, catalog.Options{}); err == nil {
+						opts.Catalog = newSnapshotColumns(snap)
+					}
 				}
-				opts.Catalog = newSnapshotColumns(snap)
-				namespace = olNamespace(h.Conn)
+				if err != nil {
+					catalogWarning = "the catalog of " + in.Connection + " could not be read, so its columns were not used: " + message(onConn(in.Connection, err))
+				}
 			}
 			res, err := lineage.Analyze(ctx, in.SQL, opts)
 			if err != nil {
 				return LineageOut{}, lineageError(err)
+			}
+			if catalogWarning != "" {
+				res.Warnings = append([]string{catalogWarning}, res.Warnings...)
 			}
 			out := LineageOut{Read: res.Read, Write: res.Write, CTEs: res.CTEs, Columns: res.Columns,
 				Dialect: res.Dialect, Warnings: res.Warnings, Statements: make([]LineageStatement, 0, len(res.Statements))}

@@ -129,3 +129,21 @@ func TestOLNamespace(t *testing.T) {
 		t.Errorf("duckdb: %q", got)
 	}
 }
+
+// TestLineageUnreachableConnection: lineage runs nothing, so a connection
+// whose database is gone only costs its catalog, with a warning.
+func TestLineageUnreachableConnection(t *testing.T) {
+	dsn := testutil.PGDatabase(t, `CREATE TABLE orders (id int, amount numeric);`)
+	e := newEnv(t)
+	if msg, isErr := e.call(t, "add_connection", map[string]any{"name": "pg", "engine": "postgres", "dsn": dsn}); isErr {
+		t.Fatal(msg)
+	}
+	testutil.DropDatabase(t, dsn)
+	out := callLineage(t, e, map[string]any{"connection": "pg", "sql": "INSERT INTO totals (amount) SELECT amount FROM orders"})
+	if got := out.Columns["totals.amount"]; !slices.Equal(got, []string{"orders.amount"}) {
+		t.Fatalf("totals.amount <- %v", got)
+	}
+	if len(out.Warnings) == 0 || !strings.Contains(out.Warnings[0], "could not be read") {
+		t.Fatalf("warnings %v", out.Warnings)
+	}
+}

@@ -88,3 +88,23 @@ func WithDatabase(t testing.TB, dsn, name string) string {
 	}
 	return dsn + " dbname=" + name
 }
+
+// DropDatabase drops the database dsn names now, closing its sessions, to
+// test what happens when a stored connection's database is gone.
+func DropDatabase(t testing.TB, dsn string) {
+	t.Helper()
+	cfg, err := pgx.ParseConfig(dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	conn, err := pgx.Connect(ctx, PGAdminDSN(t))
+	if err != nil {
+		t.Fatalf("connect to IOPSDATA_TEST_PG: %v", err)
+	}
+	defer conn.Close(ctx)
+	if _, err := conn.Exec(ctx, "DROP DATABASE "+pgx.Identifier{cfg.Database}.Sanitize()+" WITH (FORCE)"); err != nil {
+		t.Fatalf("drop database: %v", err)
+	}
+}
