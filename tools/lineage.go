@@ -46,8 +46,9 @@ type LineageOut struct {
 	Statements []LineageStatement  `json:"statements" jsonschema:"the same facts per statement"`
 	Dialect    string              `json:"dialect" jsonschema:"the parser that read the SQL: postgres or duckdb"`
 	Warnings   []string            `json:"warnings,omitempty" jsonschema:"what could not be resolved, and how to fix it"`
-	// OpenLineage is set when format is "openlineage".
-	OpenLineage *lineage.OLFragment `json:"openlineage,omitempty"`
+	// OpenLineage is set when format is "openlineage". Its schema is
+	// OpenLineage's, not repeated here to keep tools/list small.
+	OpenLineage map[string]any `json:"openlineage,omitempty" jsonschema:"OpenLineage run-event fragment: inputs[] and outputs[] {namespace, name, facets.columnLineage (ColumnLineageDatasetFacet 1-2-0: fields.<col>.inputFields[] with transformations, dataset[])}"`
 }
 
 func lineageTool(d *Deps) server.ServerTool {
@@ -103,8 +104,13 @@ func lineageTool(d *Deps) server.ServerTool {
 				out.Statements = append(out.Statements, ls)
 			}
 			if format == "openlineage" {
-				frag := lineage.OpenLineage(res, namespace)
-				out.OpenLineage = &frag
+				b, err := json.Marshal(lineage.OpenLineage(res, namespace))
+				if err == nil {
+					err = json.Unmarshal(b, &out.OpenLineage)
+				}
+				if err != nil {
+					return LineageOut{}, fmt.Errorf("building the OpenLineage fragment: %v", err)
+				}
 			}
 			return out, nil
 		},

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/iopsdata/iopsdata/internal/lineage"
 	"github.com/iopsdata/iopsdata/internal/testutil"
 	"github.com/iopsdata/iopsdata/store"
 	"github.com/mark3labs/mcp-go/mcp"
@@ -65,7 +66,10 @@ INSERT INTO order_archive SELECT o.* FROM recent o JOIN customers c USING (custo
 	// OpenLineage fragment.
 	out = callLineage(t, e, map[string]any{"format": "openlineage",
 		"sql": "INSERT INTO daily (day, total) SELECT ordered_at::date, sum(subtotal) FROM orders WHERE status = 'paid' GROUP BY 1"})
-	ol := out.OpenLineage
+	var ol *lineage.OLFragment
+	if b, err := json.Marshal(out.OpenLineage); err == nil {
+		json.Unmarshal(b, &ol)
+	}
 	if ol == nil || len(ol.Inputs) != 1 || len(ol.Outputs) != 1 || ol.Outputs[0].Facets == nil {
 		t.Fatalf("openlineage %+v", ol)
 	}
