@@ -80,7 +80,10 @@ func lineageTool(d *Deps) server.ServerTool {
 					namespace = olNamespace(h.Conn)
 					var snap *catalog.Snapshot
 					if snap, err = d.Catalog.Snapshot(ctx, in.Connection, h.Source, catalog.Options{}); err == nil {
-						opts.Catalog = newSnapshotColumns(snap)
+						var path []string
+						if path, err = catalog.SearchPath(ctx, h.Source); err == nil {
+							opts.Catalog = newSnapshotColumns(snap, path)
+						}
 					}
 				}
 				if err != nil {
@@ -197,20 +200,22 @@ func listOrNone(s []string) string {
 }
 
 // snapshotColumns answers lineage's column lookups from a catalog
-// snapshot: schema.table exactly, then a bare name in the default schema
-// (public, main) or the one schema holding it; case-insensitive last.
+// snapshot: schema.table exactly (case-insensitively last), and a bare name
+// as the connection would resolve it (see schemaOf).
 type snapshotColumns struct {
-	byQual map[string][]string
-	byName map[string][][]string // bare name → columns per schema holding it
-	def    map[string][]string   // bare name in the default schema
-	fold   map[string][]string   // lower-case schema.table
+	byQual     map[string][]string
+	fold       map[string][]string // lower-case schema.table
+	byName     map[string][]string // bare name → schemas holding it, in catalog order
+	searchPath []string
 }
 
-func newSnapshotColumns(s *catalog.Snapshot) *snapshotColumns {
-	c := &snapshotColumns{byQual: map[string][]string{}, byName: map[string][][]string{}, def: map[string][]string{}, fold: map[string][]string{}}
-	defSchema := "public"
-	if s.Engine == source.DuckDB {
-		defSchema = "main"
+func newSnapshotColumns(s *catalog.Snapshot, searchPath []string) *snapshotColumns {
+	c := &snapshotColumns{byQual: map[string][]string{}, byName: map[string][]string{}, fold: map[string][]string{}, searchPath: searchPath}
+	if len(c.searchPath) == 0 {
+		c.searchPath = []string{"public"}
+		if s.Engine == source.DuckDB {
+			c.searchPath = []string{"main"}
+		}
 	}
 	for _, t := range s.Tables {
 		cols := make([]string, len(t.Columns))
@@ -220,12 +225,24 @@ func newSnapshotColumns(s *catalog.Snapshot) *snapshotColumns {
 		q := t.Schema + "." + t.Name
 		c.byQual[q] = cols
 		c.fold[strings.ToLower(q)] = cols
-		c.byName[t.Name] = append(c.byName[t.Name], cols)
-		if t.Schema == defSchema {
-			c.def[t.Name] = cols
-		}
+		c.byName[t.Name] = append(c.byName[t.Name], t.Schema)
 	}
 	return c
+}
+
+// schemaOf is the schema a bare table name means: the first schema of the
+// search path holding it, else the only schema holding it, else the first
+// schema of the search path.
+func (c *snapshotColumns) schemaOf(name string) string {
+	for _, s := range c.searchPath {
+		if _, ok := c.byQual[s+"."+name]; ok {
+			return s
+		}
+	}
+	if ss := c.byName[name]; len(ss) == 1 {
+		return ss[0]
+	}
+	return c.searchPath[0]
 }
 
 func (c *snapshotColumns) Columns(n relq.Name) ([]string, bool) {
@@ -240,12 +257,8 @@ func (c *snapshotColumns) Columns(n relq.Name) ([]string, bool) {
 		cols, ok := c.fold[strings.ToLower(n.String())]
 		return cols, ok
 	case 1:
-		if cols, ok := c.def[n[0]]; ok {
-			return cols, true
-		}
-		if all := c.byName[n[0]]; len(all) == 1 {
-			return all[0], true
-		}
+		cols, ok := c.byQual[c.schemaOf(n[0])+"."+n[0]]
+		return cols, ok
 	}
 	return nil, false
 }

@@ -69,6 +69,10 @@ func executeSQL(d *Deps) server.ServerTool {
 				out.Write = &WriteOut{Tag: ch.Tag, RowsAffected: ch.RowsAffected, Committed: resp.Committed, ConfirmedBy: wc.by}
 				if !resp.Committed {
 					out.Hint = "not committed (rolled back): " + wc.declined
+				} else {
+					// DDL changed the catalog: schema_context, lineage and
+					// impact see it now, not at the next fingerprint check.
+					d.Catalog.Invalidate(in.Connection)
 				}
 			}
 			return out, nil

@@ -109,3 +109,22 @@ func duckViewSQL(v ViewDef, def string) string {
 	}
 	return def
 }
+
+// SearchPath returns the schemas an unqualified table name is looked up
+// in, in order: PostgreSQL's current_schemas(false), DuckDB's main.
+func SearchPath(ctx context.Context, src source.Source) ([]string, error) {
+	if src.Engine() != source.Postgres {
+		return []string{"main"}, nil
+	}
+	res, err := src.Query(ctx, `SELECT s::text FROM unnest(current_schemas(false)) AS s`, source.Limits{MaxRows: 1000, MaxBytes: 1 << 20, Timeout: 10 * time.Second})
+	if err != nil {
+		return nil, fmt.Errorf("catalog: search path: %w", err)
+	}
+	out := make([]string, 0, len(res.Rows))
+	for _, r := range res.Rows {
+		if len(r) == 1 {
+			out = append(out, toString(r[0]))
+		}
+	}
+	return out, nil
+}

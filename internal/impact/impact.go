@@ -76,10 +76,11 @@ type Engine struct {
 	// default options.
 	Analyze Analyzer
 	// DefaultSchema names the schema an unqualified table name means on a
-	// connection: "public" for PostgreSQL, "main" for DuckDB. nil, or "",
+	// connection: the first schema of the search path that holds it
+	// ("public" for PostgreSQL, "main" for DuckDB by default). nil, or "",
 	// means unknown: then a bare name matches a qualified one with the
 	// same last part, in any schema.
-	DefaultSchema func(connection string) string
+	DefaultSchema func(connection, name string) string
 	// Workers analyze in parallel; 0 means GOMAXPROCS.
 	Workers int
 	// Budget bounds the time spent analyzing (0 = none). Past it, the
@@ -345,7 +346,7 @@ type walk struct {
 	e       *Engine
 	req     Request
 	analyze Analyzer
-	defs    map[string]string // default schema by connection, memoized
+	defs    map[string]string // default schema by connection and name, memoized
 	defMu   sync.Mutex
 
 	views  []*item
@@ -411,16 +412,17 @@ func (w *walk) notef(format string, args ...any) {
 	w.notes = append(w.notes, fmt.Sprintf(format, args...))
 }
 
-func (w *walk) defaultSchema(conn string) string {
+func (w *walk) defaultSchema(conn, name string) string {
 	if w.e.DefaultSchema == nil || conn == "" {
 		return ""
 	}
+	key := conn + "\x00" + name
 	w.defMu.Lock()
 	defer w.defMu.Unlock()
-	s, ok := w.defs[conn]
+	s, ok := w.defs[key]
 	if !ok {
-		s = w.e.DefaultSchema(conn)
-		w.defs[conn] = s
+		s = w.e.DefaultSchema(conn, name)
+		w.defs[key] = s
 	}
 	return s
 }
@@ -430,7 +432,7 @@ func (w *walk) resolve(conn, name string) rel {
 	parts := strings.Split(name, ".")
 	switch len(parts) {
 	case 1:
-		return rel{conn: conn, schema: w.defaultSchema(conn), name: parts[0]}
+		return rel{conn: conn, schema: w.defaultSchema(conn, parts[0]), name: parts[0]}
 	default:
 		n := len(parts)
 		return rel{conn: conn, schema: parts[n-2], name: parts[n-1]}
@@ -444,7 +446,7 @@ func (w *walk) matches(n *node, r rel) bool {
 	}
 	s := n.rel.schema
 	if s == "" {
-		s = w.defaultSchema(r.conn)
+		s = w.defaultSchema(r.conn, n.rel.name)
 	}
 	return s == "" || r.schema == "" || s == r.schema
 }
@@ -499,6 +501,18 @@ func (w *walk) run() error {
 		}
 		w.next = map[rel]*node{}
 		if w.req.MaxDepth > 0 && depth >= w.req.MaxDepth {
+			var more []string
+			for _, n := range w.frontier {
+				if !n.root {
+					more = append(more, n.rel.display())
+				}
+			}
+			if len(more) > 0 {
+				if len(more) > 5 {
+					more = append(more[:5], fmt.Sprintf("%d more", len(more)-5))
+				}
+				w.notef("stopped at max_depth %d: %s may have dependents of their own; raise max_depth, or leave it out, to see them", w.req.MaxDepth, strings.Join(more, ", "))
+			}
 			break
 		}
 		cands := w.candidates()
@@ -1023,7 +1037,7 @@ func containsWord(s, word string) bool {
 func (w *walk) show(n *node, conn string) string {
 	r := n.rel
 	if r.schema == "" {
-		r.schema = w.defaultSchema(conn)
+		r.schema = w.defaultSchema(conn, r.name)
 	}
 	return r.display()
 }

@@ -91,7 +91,7 @@ func view(schema, name, sql string) catalog.ViewDef {
 	return catalog.ViewDef{Schema: schema, Name: name, Kind: catalog.ViewKindView, SQL: sql}
 }
 
-func public(string) string { return "public" }
+func public(string, string) string { return "public" }
 
 // brief is a Dependent reduced to what most tests check.
 type brief struct {
@@ -458,7 +458,7 @@ func TestConnections(t *testing.T) {
 		group("y", "uy", "SELECT a FROM u", 1), // u of y is not the u x wrote
 		group("x", "ux", "SELECT a FROM u", 1),
 	}}
-	e := &Engine{Analyze: f.analyze, DefaultSchema: func(c string) string { return map[string]string{"x": "public", "y": "main"}[c] }}
+	e := &Engine{Analyze: f.analyze, DefaultSchema: func(c, _ string) string { return map[string]string{"x": "public", "y": "main"}[c] }}
 	got := func(r *Result) []string {
 		var out []string
 		for _, d := range r.Dependents {
@@ -735,7 +735,7 @@ CREATE VIEW paid_total AS SELECT sum(amount) AS total FROM paid;
 		}),
 		Views: map[string][]catalog.ViewDef{"duck": views},
 	}
-	e := &Engine{Analyze: realAnalyzer(""), DefaultSchema: func(string) string { return "main" }}
+	e := &Engine{Analyze: realAnalyzer(""), DefaultSchema: func(string, string) string { return "main" }}
 	r := run(t, e, Request{Table: "orders", Column: "amount"}, d)
 	want := []brief{
 		{KindView, "main.paid", "", 1, "main.orders.amount", "feeds"},
