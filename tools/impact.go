@@ -95,7 +95,11 @@ func impactTool(d *Deps) server.ServerTool {
 			}
 			eng := impact.Engine{
 				Analyze: func(ctx context.Context, conn, sql string) (*lineage.Result, error) {
-					return lineage.Analyze(ctx, sql, opts[conn])
+					o := opts[conn]
+					if engines[conn] == "duckdb" {
+						o.Dialect = "duckdb" // DuckDB's parser first on DuckDB connections
+					}
+					return lineage.Analyze(ctx, sql, o)
 				},
 				DefaultSchema: func(conn, name string) string {
 					if r := resolvers[conn]; r != nil {

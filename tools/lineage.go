@@ -78,6 +78,9 @@ func lineageTool(d *Deps) server.ServerTool {
 				// only costs the catalog's columns.
 				if err == nil {
 					namespace = olNamespace(h.Conn)
+					if h.Conn.Engine == "duckdb" {
+						opts.Dialect = "duckdb" // DuckDB's parser first: DuckDB's names and syntax
+					}
 					var snap *catalog.Snapshot
 					if snap, err = d.Catalog.Snapshot(ctx, in.Connection, h.Source, catalog.Options{}); err == nil {
 						var path []string

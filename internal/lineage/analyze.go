@@ -24,6 +24,8 @@ type analyzer struct {
 	// row is the columns of the whole-row value an output expression is
 	// (SELECT b FROM books b), so (x.b).title can pick one of them.
 	row []column
+	// prior are the output columns before the one being resolved.
+	prior []column
 }
 
 // acc gathers one statement's facts.
@@ -228,6 +230,32 @@ func setOp(op relq.SetOp, l, r rel) rel {
 	return out
 }
 
+// byName lines two branches up by column name (UNION BY NAME): the
+// left's columns, then the right's other columns; a branch lacking a
+// column gives it NULL, no source.
+func byName(l, r rel) (rel, rel) {
+	names := colNames(l.cols)
+	for _, c := range r.cols {
+		if !slices.Contains(names, c.name) {
+			names = append(names, c.name)
+		}
+	}
+	align := func(x rel) rel {
+		out := rel{cols: make([]column, len(names)), open: x.open}
+		for i, n := range names {
+			out.cols[i] = column{name: n}
+			for _, c := range x.cols {
+				if c.name == n {
+					out.cols[i] = c
+					break
+				}
+			}
+		}
+		return out
+	}
+	return align(l), align(r)
+}
+
 // unionCol combines two columns of a set operation (or an empty r),
 // whole-row values field by field.
 func unionCol(l, r column) column {
@@ -255,6 +283,9 @@ func (a *analyzer) query(q *relq.Query, outer *scope) rel {
 	if q.Op != relq.NoSetOp {
 		l := a.query(q.Left, outer)
 		r := a.query(q.Right, outer)
+		if q.ByName {
+			l, r = byName(l, r)
+		}
 		out := setOp(q.Op, l, r)
 		a.queryFilters(q, out, outer)
 		return out
@@ -289,7 +320,10 @@ func (a *analyzer) targets(ts []relq.Target, sc *scope, wins []relq.NamedWindow)
 			continue
 		}
 		a.subName, a.row = "", nil
+		saved := a.prior
+		a.prior = out.cols
 		col := column{name: t.Name, srcs: a.exprW(t.Expr, sc, wins)}
+		a.prior = saved
 		col.row, a.row = a.row, nil
 		if col.name == relq.SubqueryName {
 			col.name = cmp.Or(a.subName, "?column?")
@@ -485,6 +519,14 @@ func (a *analyzer) resolveCol(r relq.Ref, sc *scope, warn bool) (column, bool) {
 		}
 		if c, ok := sc.lookupCol(n[0], a); ok {
 			return field(c, n[1:]), true
+		}
+	}
+	// DuckDB lets a select list use an alias defined earlier in it.
+	if len(n) == 1 {
+		for i := len(a.prior) - 1; i >= 0; i-- {
+			if a.prior[i].name == n[0] {
+				return a.prior[i], true
+			}
 		}
 	}
 	if warn {

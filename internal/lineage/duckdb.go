@@ -24,6 +24,9 @@ import (
 
 // errDuckNotSelect is returned for DuckDB-only statements other than
 // queries: json_serialize_sql serializes SELECT statements only.
+// errDuckSyntax wraps DuckDB's parse errors.
+var errDuckSyntax = errors.New("DuckDB cannot parse this SQL either")
+
 var errDuckNotSelect = errors.New("only SELECT queries in DuckDB syntax can be analyzed; other statements must be written in PostgreSQL syntax")
 
 // duckParser parses SQL with DuckDB's own parser. It is safe for
@@ -134,7 +137,7 @@ func (p *duckParser) serialize(ctx context.Context, sqlText string) (*duckDoc, e
 			}
 			return nil, errDuckNotSelect
 		}
-		return nil, fmt.Errorf("DuckDB cannot parse this SQL either: %s", doc.ErrorMessage)
+		return nil, fmt.Errorf("%w: %s", errDuckSyntax, doc.ErrorMessage)
 	}
 	return &doc, nil
 }
@@ -308,7 +311,9 @@ func (c *duckConv) query(node map[string]any) (*relq.Query, error) {
 		q = &relq.Query{Op: relq.Union}
 		if t == "SET_OPERATION_NODE" {
 			switch op := duckStr(node["setop_type"]); op {
-			case "UNION", "UNION_BY_NAME":
+			case "UNION":
+			case "UNION_BY_NAME":
+				q.ByName = true
 			case "EXCEPT":
 				q.Op = relq.Except
 			case "INTERSECT":

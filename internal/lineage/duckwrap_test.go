@@ -35,8 +35,13 @@ func TestDuckDBWrappedStatements(t *testing.T) {
 			t.Errorf("%s: %s <- %v (%v)", c.sql, c.col, res.Columns[c.col], res.Columns)
 		}
 	}
-	// Two statements, or a statement that is no wrapper: the PostgreSQL error.
-	for _, sql := range []string{"CREATE VIEW v AS SELECT a FROM s GROUP BY ALL; SELECT 1", "INSERT INTO t BY NAME SELECT a FROM s QUALIFY a > 1", "CREATE MACRO m(x) AS x + 1"} {
+	// A script: read statement by statement, each by the parser that can.
+	res, err := Analyze(context.Background(), "CREATE VIEW v AS SELECT a FROM s GROUP BY ALL; SELECT a FROM v WHERE a > 1", Options{Schema: schema})
+	if err != nil || res.Dialect != "duckdb+postgres" || !slices.Equal(res.Read, []string{"s", "v"}) || !slices.Equal(res.Columns["output.a"], []string{"v.a"}) {
+		t.Errorf("script: %v %+v", err, res)
+	}
+	// A statement that is no wrapper: the PostgreSQL error.
+	for _, sql := range []string{"INSERT INTO t BY NAME SELECT a FROM s QUALIFY a > 1", "CREATE MACRO m(x) AS x + 1"} {
 		if _, err := Analyze(context.Background(), sql, Options{}); err == nil || !strings.Contains(err.Error(), "syntax error") {
 			t.Errorf("%s: %v", sql, err)
 		}

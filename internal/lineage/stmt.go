@@ -14,49 +14,118 @@ import (
 
 // Analyze computes the lineage of sql, one statement or a script.
 func Analyze(ctx context.Context, sql string, opts Options) (*Result, error) {
-	var stmts []relq.Stmt
-	dialect := "postgres"
-	var err error
-	switch opts.Dialect {
-	case "", "postgres", "postgresql":
-		if opts.Dialect == "" && mayBeDuckDBOnly(sql) && duckdbOnly.MatchString(sql) {
-			// Syntax pg_query reads as something else (ASOF as an alias,
-			// COLUMNS as a function): DuckDB's parser first.
-			if ds, derr := duckParse(ctx, sql); derr == nil {
-				res := AnalyzeShapes(ds, opts)
-				res.Dialect = "duckdb"
-				return res, nil
-			}
-		}
-		stmts, err = sqlparse.Shape(sql)
-		if err != nil && opts.Dialect == "" && fallbackWorthy(err) {
-			var derr error
-			switch stmts, derr = duckParse(ctx, sql); {
-			case derr == nil:
-				dialect, err = "duckdb", nil
-			case errors.Is(derr, errDuckNotSelect):
-				// CREATE ... AS / INSERT around a query only DuckDB reads.
-				if ws, werr := duckWrapped(ctx, sql); werr == nil {
-					stmts, dialect, err = ws, "duckdb", nil
-				} else if !errors.Is(werr, errNotWrapped) {
-					err = fmt.Errorf("%w; %v", err, werr)
-				}
-			default:
-				err = fmt.Errorf("%w; %v", err, derr)
-			}
-		}
-	case "duckdb":
-		dialect = "duckdb"
-		stmts, err = duckParse(ctx, sql)
-	default:
-		return nil, fmt.Errorf("unknown dialect %q: use \"postgres\", \"duckdb\" or leave it out", opts.Dialect)
-	}
+	stmts, dialect, err := parse(ctx, sql, opts.Dialect)
 	if err != nil {
 		return nil, err
 	}
 	res := AnalyzeShapes(stmts, opts)
 	res.Dialect = dialect
 	return res, nil
+}
+
+// parse reads sql into statements and names the parser(s) that read it.
+// "postgres" uses pg_query alone. Otherwise pg_query comes first, then
+// DuckDB's parser for a query, then a DuckDB query inside CREATE ... AS or
+// INSERT; "duckdb" (a DuckDB connection), and DuckDB syntax pg_query would
+// misread, put DuckDB first. A script no parser reads whole is read
+// statement by statement.
+func parse(ctx context.Context, sql, dialect string) ([]relq.Stmt, string, error) {
+	switch dialect {
+	case "postgres", "postgresql":
+		st, err := sqlparse.Shape(sql)
+		return st, "postgres", err
+	case "", "duckdb":
+	default:
+		return nil, "", fmt.Errorf("unknown dialect %q: use \"postgres\", \"duckdb\" or leave it out", dialect)
+	}
+	duckFirst := func(text string) bool {
+		return dialect == "duckdb" || (mayBeDuckDBOnly(text) && duckdbOnly.MatchString(text))
+	}
+	st, used, err := parseOne(ctx, sql, duckFirst(sql))
+	if err == nil {
+		return st, used, nil
+	}
+	parts := splitStatements(sql)
+	if len(parts) < 2 {
+		return nil, "", err
+	}
+	var out []relq.Stmt
+	var dialects []string
+	for i, p := range parts {
+		st, used, perr := parseOne(ctx, p, duckFirst(p))
+		if perr != nil {
+			return nil, "", fmt.Errorf("statement %d of %d: %w", i+1, len(parts), perr)
+		}
+		out = append(out, st...)
+		dialects = addOnce(dialects, used)
+	}
+	slices.Sort(dialects)
+	return out, strings.Join(dialects, "+"), nil
+}
+
+// parseOne reads a text with each parser in turn.
+func parseOne(ctx context.Context, sql string, duckFirst bool) ([]relq.Stmt, string, error) {
+	if duckFirst {
+		st, derr := duckParse(ctx, sql)
+		switch {
+		case derr == nil:
+			return st, "duckdb", nil
+		case errors.Is(derr, errDuckNotSelect):
+			if ws, werr := duckWrapped(ctx, sql); werr == nil {
+				return ws, "duckdb", nil
+			}
+		case !errors.Is(derr, errDuckSyntax):
+			// DuckDB read it, but lineage cannot follow this construct:
+			// pg_query would only misread it.
+			return nil, "", derr
+		}
+	}
+	st, err := sqlparse.Shape(sql)
+	if err == nil || !fallbackWorthy(err) || duckFirst {
+		return st, "postgres", err
+	}
+	st, derr := duckParse(ctx, sql)
+	switch {
+	case derr == nil:
+		return st, "duckdb", nil
+	case errors.Is(derr, errDuckNotSelect):
+		// CREATE ... AS / INSERT around a query only DuckDB reads.
+		ws, werr := duckWrapped(ctx, sql)
+		if werr == nil {
+			return ws, "duckdb", nil
+		}
+		if !errors.Is(werr, errNotWrapped) {
+			return nil, "", fmt.Errorf("%w; %v", err, werr)
+		}
+		return nil, "", err
+	default:
+		return nil, "", fmt.Errorf("%w; %v", err, derr)
+	}
+}
+
+// splitStatements cuts a script at its top-level semicolons.
+func splitStatements(sql string) []string {
+	var out []string
+	start, depth := 0, 0
+	for _, t := range tokens(sql) {
+		switch t.text {
+		case "(":
+			depth++
+		case ")":
+			depth--
+		case ";":
+			if depth == 0 {
+				if s := strings.TrimSpace(sql[start:t.pos]); s != "" {
+					out = append(out, s)
+				}
+				start = t.pos + 1
+			}
+		}
+	}
+	if s := strings.TrimSpace(sql[start:]); s != "" {
+		out = append(out, s)
+	}
+	return out
 }
 
 // duckdbOnly spots DuckDB syntax that pg_query parses without error but

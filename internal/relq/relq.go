@@ -154,6 +154,7 @@ type Query struct {
 	// A set operation: Left Op Right. Otherwise the fields below.
 	Op          SetOp
 	Left, Right *Query
+	ByName      bool // DuckDB's UNION BY NAME: columns matched by name, not position
 
 	Targets []Target
 	From    []*From
