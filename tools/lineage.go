@@ -220,14 +220,24 @@ func newSnapshotColumns(s *catalog.Snapshot, searchPath []string) *snapshotColum
 			c.searchPath = []string{"main"}
 		}
 	}
+	// DuckDB matches names case-insensitively, and lineage folds DuckDB
+	// SQL to lower case: so does its catalog.
+	fold := func(n string) string { return n }
+	if s.Engine == source.DuckDB {
+		fold = strings.ToLower
+		c.fold = nil
+	}
 	for _, t := range s.Tables {
 		cols := make([]string, len(t.Columns))
 		for i, col := range t.Columns {
-			cols[i] = col.Name
+			cols[i] = fold(col.Name)
 		}
+		t.Schema, t.Name = fold(t.Schema), fold(t.Name)
 		q := t.Schema + "." + t.Name
 		c.byQual[q] = cols
-		c.fold[strings.ToLower(q)] = cols
+		if c.fold != nil {
+			c.fold[strings.ToLower(q)] = cols
+		}
 		c.byName[t.Name] = append(c.byName[t.Name], t.Schema)
 	}
 	return c

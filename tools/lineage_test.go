@@ -63,6 +63,13 @@ INSERT INTO order_archive SELECT o.* FROM recent o JOIN customers c USING (custo
 		t.Fatalf("duckdb: %+v", out)
 	}
 
+	// DuckDB names are case-insensitive: folded on a DuckDB connection.
+	out = callLineage(t, e, map[string]any{"connection": "demo", "sql": `SELECT Status, "ORDER_ID" FROM Orders`})
+	if !slices.Equal(out.Read, []string{"orders"}) || !slices.Equal(out.Columns["output.status"], []string{"orders.status"}) ||
+		!slices.Equal(out.Columns["output.order_id"], []string{"orders.order_id"}) || len(out.Warnings) != 0 {
+		t.Fatalf("case-insensitive DuckDB names: %+v", out)
+	}
+
 	// OpenLineage fragment.
 	out = callLineage(t, e, map[string]any{"format": "openlineage",
 		"sql": "INSERT INTO daily (day, total) SELECT ordered_at::date, sum(subtotal) FROM orders WHERE status = 'paid' GROUP BY 1"})

@@ -18,6 +18,10 @@ func Analyze(ctx context.Context, sql string, opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	if opts.Dialect == "duckdb" {
+		foldStmts(stmts)
+		opts.Schema = foldSchema(opts.Schema)
+	}
 	res := AnalyzeShapes(stmts, opts)
 	res.Dialect = dialect
 	return res, nil
