@@ -8,8 +8,9 @@ import (
 	"testing"
 )
 
-// FuzzAnalyze checks that lineage never panics on SQL pg_query parses,
-// with and without a schema, and that its sets stay sorted and unique.
+// FuzzAnalyze checks that lineage never panics, with and without a schema,
+// on pg_query's path and in automatic mode (DuckDB's parser, statement by
+// statement scripts), and that its sets stay sorted and unique.
 // Seeds: the typical benchmark queries, our golden cases and the shared
 // examples when present.
 func FuzzAnalyze(f *testing.F) {
@@ -35,7 +36,7 @@ func FuzzAnalyze(f *testing.F) {
 	}
 	schema := Schema{"t": {"a", "b"}, "orders": {"id", "customer_id", "created_at"}, "customers": {"id", "name"}}
 	f.Fuzz(func(t *testing.T, sql string) {
-		for _, opts := range []Options{{Dialect: "postgres"}, {Dialect: "postgres", Schema: schema}} {
+		for _, opts := range []Options{{Dialect: "postgres"}, {Dialect: "postgres", Schema: schema}, {Schema: schema}} {
 			res, err := Analyze(context.Background(), sql, opts)
 			if err != nil {
 				continue
