@@ -1264,7 +1264,15 @@ func (w *walk) result(limit int) *Result {
 	})
 	res := &Result{Scanned: len(w.groups), Analyzed: w.analyzed, Notes: w.notes}
 	if len(deps) > limit {
-		res.Notes = append(res.Notes, fmt.Sprintf("%d more dependents left out (limit %d); ask for a column, a connection or a smaller depth, or raise the limit", len(deps)-limit, limit))
+		var narrow []string
+		if w.req.Column == "" {
+			narrow = append(narrow, "a column")
+		}
+		if w.req.Connection == "" {
+			narrow = append(narrow, "a connection")
+		}
+		narrow = append(narrow, "a smaller max_depth")
+		res.Notes = append(res.Notes, fmt.Sprintf("%d more dependents left out (limit %d); ask for %s, or raise the limit", len(deps)-limit, limit, strings.Join(narrow, ", ")))
 		deps = deps[:limit]
 	}
 	res.Dependents = deps
