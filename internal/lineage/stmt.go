@@ -256,7 +256,10 @@ func (a *analyzer) stmt(s *relq.Stmt) {
 			a.create(s.Target, colNames(out.cols))
 		}
 	case "insert", "update", "delete", "merge":
-		a.dml(s)
+		// RETURNING rows are the statement's result, like a SELECT's.
+		if ret := a.dml(s); len(s.Returning) > 0 {
+			a.outputs("output", ret)
+		}
 	case "create table", "create foreign table":
 		for _, r := range s.Reads {
 			a.cur.addRead(r.String())
