@@ -5,9 +5,8 @@ package relq
 // scalar function without a catalog; a call with an aggregate's name (or
 // with DISTINCT, ORDER BY, FILTER or WITHIN GROUP in its arguments) is
 // taken as an aggregate.
-var aggregates = map[string]bool{}
-
-func init() {
+var aggregates = func() map[string]bool {
+	m := map[string]bool{}
 	for _, n := range []string{
 		// PostgreSQL
 		"array_agg", "avg", "bit_and", "bit_or", "bit_xor", "bool_and", "bool_or", "count", "every",
@@ -27,9 +26,10 @@ func init() {
 		"entropy", "kurtosis", "kurtosis_pop", "skewness", "sem", "string_agg", "bool_and", "count_star",
 		"countif", "count_if", "sum_no_overflow", "weighted_avg", "wavg", "avg_weighted",
 	} {
-		aggregates[n] = true
+		m[n] = true
 	}
-}
+	return m
+}()
 
 // IsAggregate reports whether name (lower case, unqualified) is a built-in
 // aggregate function.
