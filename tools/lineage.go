@@ -54,7 +54,7 @@ type LineageOut struct {
 func lineageTool(d *Deps) server.ServerTool {
 	return newTool("lineage",
 		"Trace SQL lineage without running anything: which tables a statement or script reads and writes, and which source columns feed each written or selected column (through joins, subqueries, CTEs, set operations, INSERT by position, UPDATE/MERGE). Pass connection (or schema) so * and INSERT without a column list can be resolved. format \"openlineage\" adds an OpenLineage fragment.",
-		hints{title: "SQL lineage", readOnly: true, idempotent: true, openWorld: false},
+		hints{title: "SQL lineage", readOnly: true, idempotent: true, openWorld: true},
 		func(ctx context.Context, in LineageIn) (LineageOut, error) {
 			if strings.TrimSpace(in.SQL) == "" {
 				return LineageOut{}, errors.New("sql is empty: pass the statement or script to trace")
