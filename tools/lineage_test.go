@@ -88,12 +88,37 @@ INSERT INTO order_archive SELECT o.* FROM recent o JOIN customers c USING (custo
 	if day := cl.Fields["day"].InputFields; len(day) != 1 || day[0].Transformations[0].Subtype != "TRANSFORMATION" {
 		t.Fatalf("day: %+v", day)
 	}
-	found := false
-	for _, f := range cl.Dataset {
-		found = found || (f.Field == "status" && f.Transformations[0].Subtype == "FILTER")
+	inDataset := func(cl *lineage.OLColumnLineage, field, subtype string) bool {
+		for _, f := range cl.Dataset {
+			for _, tr := range f.Transformations {
+				if f.Field == field && tr.Subtype == subtype {
+					return true
+				}
+			}
+		}
+		return false
 	}
-	if !found {
-		t.Fatalf("dataset facet lacks the WHERE column: %+v", cl.Dataset)
+	if !inDataset(cl, "status", "FILTER") || !inDataset(cl, "ordered_at", "GROUP_BY") {
+		t.Fatalf("dataset facet lacks the WHERE column or the GROUP BY 1 column: %+v", cl.Dataset)
+	}
+
+	// UPDATE reads its own columns: the target is an input too; USING
+	// columns join.
+	out = callLineage(t, e, map[string]any{"format": "openlineage",
+		"sql": "UPDATE orders o SET subtotal = o.subtotal * 2 FROM customers c JOIN payments p USING (customer_id) WHERE c.customer_id = o.customer_id"})
+	ol = nil
+	if b, err := json.Marshal(out.OpenLineage); err == nil {
+		json.Unmarshal(b, &ol)
+	}
+	var inputs []string
+	for _, in := range ol.Inputs {
+		inputs = append(inputs, in.Name)
+	}
+	if !slices.Equal(inputs, []string{"customers", "payments", "orders"}) {
+		t.Fatalf("inputs %v", inputs)
+	}
+	if cl := ol.Outputs[0].Facets.ColumnLineage; !inDataset(cl, "customer_id", "JOIN") {
+		t.Fatalf("USING column not a JOIN input: %+v", cl.Dataset)
 	}
 
 	e.mustFail(t, "lineage", map[string]any{"sql": "SELEC x FROM"}, []string{"does not parse"})

@@ -662,9 +662,9 @@ func TestEndToEndPostgres(t *testing.T) {
 	want := []brief{
 		{KindView, "sales.big_orders", "", 1, "sales.orders", "feeds, filters"},
 		{KindMaterialized, "sales.status_counts", "", 1, "sales.orders", "feeds, filters"},
-		{KindTable, "public.daily", "f_daily", 1, "sales.orders", "feeds"},
+		{KindTable, "public.daily", "f_daily", 1, "sales.orders", "feeds, filters"}, // GROUP BY 1 groups on created_at
 		{KindQuery, "", "f_sum", 1, "sales.orders", "feeds, filters"},
-		{KindQuery, "", "f_daily", 1, "sales.orders", "feeds"},
+		{KindQuery, "", "f_daily", 1, "sales.orders", "feeds, filters"},
 		{KindQuery, "", "f_recent", 1, "sales.orders", "feeds, filters"},
 		{KindQuery, "", "f_star", 1, "sales.orders", "reads"},
 		{KindView, "public.customer_big", "", 2, "sales.big_orders", "feeds, filters"},

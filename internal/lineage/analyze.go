@@ -350,6 +350,12 @@ func (a *analyzer) queryFilters(q *relq.Query, out rel, outer *scope) {
 // output aliases (ORDER BY revenue), so they are looked up there too.
 func (a *analyzer) filter(e relq.Expr, sc *scope, out rel) {
 	for _, r := range e.Refs {
+		if r.Pos > 0 { // GROUP BY 2, ORDER BY 1
+			if r.Pos <= len(out.cols) {
+				a.use(out.cols[r.Pos-1].srcs, r.Role)
+			}
+			continue
+		}
 		s, ok := a.resolve(r, sc, false)
 		if !ok && len(r.Name) == 1 {
 			for _, c := range out.cols {
@@ -433,16 +439,26 @@ func (a *analyzer) exprW(e relq.Expr, sc *scope, wins []relq.NamedWindow) srcs {
 		res := a.query(sub.Query, sc)
 		a.subName = saved
 		if (sub.Kind == relq.SubScalar || sub.Kind == relq.SubArray) && sub.Role.Direct() {
+			role := sub.Role
+			if sub.Kind == relq.SubArray && role < relq.Conditional {
+				role = relq.Aggregation // ARRAY(SELECT ...) collapses rows, like array_agg
+			}
 			if sub.Col < len(res.cols) {
-				out = out.union(apply(sub.Role, res.cols[sub.Col].srcs))
+				out = out.union(apply(role, res.cols[sub.Col].srcs))
 				if a.subName == "" {
 					a.subName = res.cols[sub.Col].name
 				}
 			}
 			continue
 		}
+		// EXISTS / IN in an output: a condition on that output, not a
+		// filter on the rows.
+		role := relq.Filter
+		if sub.Role.Direct() {
+			role = relq.Conditional
+		}
 		for _, c := range res.cols {
-			a.use(c.srcs, relq.Filter)
+			a.use(c.srcs, role)
 		}
 	}
 	for _, name := range e.Windows {

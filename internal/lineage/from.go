@@ -216,6 +216,8 @@ func (a *analyzer) join(f *relq.From, sc *scope, left, right item) item {
 			s = ls
 		}
 		out.merged = append(out.merged, column{name: name, srcs: s})
+		a.use(ls, relq.Join)
+		a.use(rs, relq.Join)
 	}
 	out.star = append(out.star, out.merged...)
 	for _, side := range [...]item{left, right} {

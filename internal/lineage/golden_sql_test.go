@@ -102,8 +102,10 @@ func gsqlCheckFormat(t *testing.T, cases []goldenCase) {
 			var got []string
 			for s, typ := range m {
 				got = append(got, s)
-				if !gsqlTransformTypes[typ] {
-					t.Errorf("%s: transforms[%s][%s] = %q is not a valid type", c.ID, k, s, typ)
+				for _, one := range strings.Split(typ, "+") { // several types join with "+"
+					if !gsqlTransformTypes[one] {
+						t.Errorf("%s: transforms[%s][%s] = %q is not a valid type", c.ID, k, s, typ)
+					}
 				}
 			}
 			slices.Sort(got)

@@ -1,8 +1,8 @@
 package lineage
 
 import (
+	"cmp"
 	"slices"
-	"strings"
 
 	"github.com/iopsdata/iopsdata/internal/relq"
 )
@@ -117,6 +117,29 @@ func OpenLineage(res *Result, namespace string) OLFragment {
 		}
 		frag.Outputs = append(frag.Outputs, ds)
 	}
+	// Every dataset a field refers to is an input, the target's own
+	// columns included (UPDATE t SET a = t.a + 1 reads t.a), so a consumer
+	// can resolve every reference.
+	for _, o := range frag.Outputs {
+		if o.Facets == nil {
+			continue
+		}
+		cl := o.Facets.ColumnLineage
+		refs := slices.Clone(cl.Dataset)
+		for _, f := range cl.Fields {
+			refs = append(refs, f.InputFields...)
+		}
+		var missing []string
+		for _, r := range refs {
+			if !slices.ContainsFunc(frag.Inputs, func(d OLDataset) bool { return d.Name == r.Name }) && !slices.Contains(missing, r.Name) {
+				missing = append(missing, r.Name)
+			}
+		}
+		slices.Sort(missing)
+		for _, n := range missing {
+			frag.Inputs = append(frag.Inputs, OLDataset{Namespace: namespace, Name: n})
+		}
+	}
 	return frag
 }
 
@@ -133,8 +156,22 @@ func addInput(in []OLInputField, ns string, c Column, types []TransformType) []O
 			in[i].Transformations = append(in[i].Transformations, tr)
 		}
 	}
-	slices.SortFunc(in[i].Transformations, func(a, b OLTransformation) int {
-		return strings.Compare(a.Type+a.Subtype, b.Type+b.Subtype)
+	slices.SortStableFunc(in[i].Transformations, func(a, b OLTransformation) int {
+		return cmp.Compare(transformRank(a), transformRank(b))
 	})
 	return in
+}
+
+// transformRank orders types as Transform's bits do: DIRECT ones first
+// (IDENTITY, TRANSFORMATION, AGGREGATION), then INDIRECT ones.
+func transformRank(t OLTransformation) int {
+	for i, n := range transformNames {
+		if n.Type == t.Type && n.Subtype == t.Subtype {
+			return i
+		}
+	}
+	if t.Type == "DIRECT" {
+		return len(transformNames)
+	}
+	return len(transformNames) + 1
 }

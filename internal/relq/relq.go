@@ -55,6 +55,8 @@ type Ref struct {
 	// Own marks a DML target's own column (the old value kept by SET
 	// col[i] = v): resolved on the target, whatever else is in scope.
 	Own bool
+	// Pos is GROUP BY n / ORDER BY n: the n-th output column (Name empty).
+	Pos int
 }
 
 // SubKind is the kind of a subquery inside an expression.

@@ -74,6 +74,10 @@ func (c *shaper) appendFilters(fs []relq.Expr, t *msgType, v int32, field string
 	id := t.byProto[field]
 	if f := t.field(id); f != nil && f.list {
 		for _, x := range c.each(t, v, field) {
+			if n := c.position(x.t, x.v); n > 0 && (role == relq.GroupBy || role == relq.Sort) {
+				e.Refs = append(e.Refs, relq.Ref{Pos: n, Role: role})
+				continue
+			}
 			c.walk(x.t, x.v, role, &e)
 		}
 	} else {
@@ -143,4 +147,20 @@ func (c *shaper) targets(t *msgType, v int32, field string) []relq.Target {
 		out = append(out, tg)
 	}
 	return out
+}
+
+// position reads GROUP BY n / ORDER BY n: an integer constant, bare or in a
+// SortBy; 0 otherwise.
+func (c *shaper) position(t *msgType, v int32) int {
+	if t != nil && t.name == "SortBy" {
+		t, v = c.get(t, v, "node")
+	}
+	if t == nil || t.name != "A_Const" {
+		return 0
+	}
+	it, iv := c.get(t, v, "ival")
+	if it == nil {
+		return 0
+	}
+	return c.int(it, iv, "ival")
 }
