@@ -207,7 +207,7 @@ func impactText(o ImpactOut) string {
 			name = dep.Fingerprint
 		}
 		if name == "" { // a query without a fingerprint
-			name = "(" + clip(oneLine(dep.SQL), 60) + ")"
+			name = "(" + impact.Clip(oneLine(dep.SQL), 60) + ")"
 		}
 		if multiConn {
 			name = dep.Connection + ": " + name
@@ -225,22 +225,11 @@ func impactText(o ImpactOut) string {
 			fmt.Fprintf(&b, "  %s\n", c)
 		}
 		if dep.Kind == "query" && dep.SQL != "" {
-			fmt.Fprintf(&b, "  %s\n", clip(oneLine(dep.SQL), 300))
+			fmt.Fprintf(&b, "  %s\n", impact.Clip(oneLine(dep.SQL), 300))
 		}
 	}
 	for _, n := range o.Notes {
 		fmt.Fprintf(&b, "note: %s\n", n)
 	}
 	return b.String()
-}
-
-// clip cuts s to about n bytes, at a character boundary.
-func clip(s string, n int) string {
-	if len(s) <= n {
-		return s
-	}
-	for n > 0 && s[n]&0xC0 == 0x80 {
-		n--
-	}
-	return s[:n] + "…"
 }

@@ -10,15 +10,18 @@ import (
 
 // clipSQL cuts very long SQL to about maxSQLShown bytes, on a rune
 // boundary, with an ellipsis.
-func clipSQL(s string) string {
-	if len(s) <= maxSQLShown {
+func clipSQL(s string) string { return Clip(s, maxSQLShown) }
+
+// Clip cuts s to at most n bytes at a character boundary, marking the cut
+// with "…".
+func Clip(s string, n int) string {
+	if len(s) <= n {
 		return s
 	}
-	cut := maxSQLShown
-	for cut > 0 && !utf8.RuneStart(s[cut]) {
-		cut--
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
 	}
-	return s[:cut] + "…"
+	return s[:n] + "…"
 }
 
 var kindOrder = map[string]int{KindView: 0, KindMaterialized: 1, KindTable: 2, KindQuery: 3}
