@@ -250,9 +250,7 @@ func (a *analyzer) stmt(s *relq.Stmt) {
 		pop()
 		a.target(s.Target)
 		a.outputs(s.Target.String(), out)
-		if len(out.open) == 0 && !strings.HasSuffix(s.Kind, "view") {
-			a.create(s.Target, colNames(out.cols))
-		} else if len(out.open) == 0 {
+		if len(out.open) == 0 { // tables and views alike supply their columns to later statements
 			a.create(s.Target, colNames(out.cols))
 		}
 	case "insert", "update", "delete", "merge":
